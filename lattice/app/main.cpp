@@ -1,0 +1,86 @@
+// lfm: the Lattice Field Medium simulator's command-line tool.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "lattice/backend.hpp"
+#include "lattice/build_info.hpp"
+#include "lattice/error.hpp"
+#include "lattice/workloads.hpp"
+#include "run_command.hpp"
+
+namespace {
+
+std::string join_args(int argc, char** argv) {
+  std::string s;
+  for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
+  return s;
+}
+
+int list_backends() {
+  for (const auto& b : lfm::registered_backends()) {
+    std::cout << b.name << "\t" << (b.available() ? "available" : "unavailable: " + b.unavailable)
+              << "\n    " << b.description << "\n";
+  }
+  return 0;
+}
+
+void add_run_options(CLI::App& run, lfm::app::RunArgs& a) {
+  run.add_option("workload", a.workload,
+                 "Standard workload: wave_packet, standing_wave, plane_wave, gravity_well");
+  run.add_option("--dim", a.dim, "Dimensions of a standard workload (1, 2 or 3)")
+      ->capture_default_str();
+  run.add_option("--n", a.n, "Cells per axis of a standard workload")->capture_default_str();
+  run.add_option("--steps", a.steps, "Leapfrog steps to take (>= 0)")->capture_default_str();
+  run.add_option("--backend", a.backend, "Backend name (see `lfm backends`); default baseline");
+  run.add_option("--precision", a.precision, "float64 or float32 (overrides the config)");
+  auto* config = run.add_option("--config", a.config, "JSON parameters (LFM names)");
+  auto* init = run.add_option("--init", a.init, "E at time level n, a .npy array");
+  auto* prev = run.add_option("--init-prev", a.init_prev, "E at time level n-1, a .npy array");
+  run.add_option("--chi", a.chi, "chi field, a .npy array of the same shape (overrides chi)");
+  run.add_option("--set", a.overrides, "Override a parameter, KEY=VALUE (repeatable)");
+  run.add_option("--diagnostics-every", a.diagnostics_every,
+                 "Steps between energy records (default: about 200 records)");
+  run.add_option("--out", a.out, "Output directory (must be empty or absent)")->required();
+  run.add_flag("--force", a.force, "Replace a non-empty output directory");
+  run.add_flag("--quiet", a.quiet, "No progress on stderr");
+  run.add_flag("--allow-unstable", a.allow_unstable, "Run even when dt breaks the leapfrog limit");
+  init->needs(config);
+  prev->needs(config);
+  config->needs(init, prev);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"lfm — the Lattice Field Medium: d²E/dt² = c²∇²E − χ(x)²E on 1D–3D lattices"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "lfm " + lfm::version());
+
+  lfm::app::RunArgs run_args;
+  run_args.command_line = join_args(argc, argv);
+  auto* run = app.add_subcommand("run", "Run a workload or your own fields and write the results");
+  add_run_options(*run, run_args);
+  auto* backends = app.add_subcommand("backends", "List the backends and whether each is available");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  try {
+    if (backends->parsed()) return list_backends();
+    if (run_args.workload.empty() == run_args.config.empty()) {
+      throw lfm::InputError(
+          "lfm run needs either a WORKLOAD name or --config/--init/--init-prev, not both");
+    }
+    return lfm::app::run_command(run_args);
+  } catch (const lfm::InputError& e) {
+    std::cerr << "lfm: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "lfm: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

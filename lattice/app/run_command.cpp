@@ -1,0 +1,173 @@
+#include "run_command.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "lattice/backend.hpp"
+#include "lattice/diagnostics.hpp"
+#include "lattice/error.hpp"
+#include "lattice/npy.hpp"
+#include "progress.hpp"
+#include "run_output.hpp"
+
+namespace fs = std::filesystem;
+
+namespace lfm::app {
+namespace {
+
+std::string read_text(const fs::path& path) {
+  std::ifstream f(path);
+  if (!f || fs::is_directory(path)) {
+    throw InputError(path.string() + ": cannot read file (" +
+                     (fs::exists(path) ? "not a readable file" : "no such file") + ")");
+  }
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// Applies KEY=VALUE overrides through the JSON reader, so they obey exactly
+// the rules of a config file. VALUE is JSON when it parses as JSON (numbers),
+// else a string (boundary=absorbing).
+Params apply_overrides(const Params& p, const std::vector<std::string>& overrides) {
+  if (overrides.empty()) return p;
+  auto j = nlohmann::json::parse(params_to_json(p));
+  for (const auto& kv : overrides) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw InputError("--set " + kv + ": expected KEY=VALUE, e.g. --set stencil_order=4");
+    }
+    const std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
+    const auto parsed = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
+    j[key] = parsed.is_discarded() ? nlohmann::json(value) : parsed;
+  }
+  return params_from_json(j.dump(), "--set");
+}
+
+// First non-finite value of an input array, named by its file and index.
+template <class T>
+void require_finite(const Field<T>& f, const fs::path& file) {
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (!std::isfinite(f[i])) {
+      const Grid::Index c = f.grid().coords(i);
+      std::string where;
+      for (int a = 0; a < f.grid().dims(); ++a) where += (a ? ", " : "") + std::to_string(c[a]);
+      throw InputError(file.string() + ": value at index (" + where + ") is " +
+                       (std::isnan(f[i]) ? "NaN" : "Inf") + "; every value must be finite");
+    }
+  }
+}
+
+template <class T>
+Field<T> read_input(const fs::path& file) {
+  Field<T> f = read_npy_as<T>(file);
+  require_finite(f, file);
+  return f;
+}
+
+void require_same_shape(const Grid& expected, const Grid& got, const fs::path& file,
+                        const fs::path& reference) {
+  if (!(expected == got)) {
+    throw InputError(file.string() + ": shape " + got.shape_string() + " differs from " +
+                     reference.string() + "'s " + expected.shape_string() +
+                     "; E, E_prev and chi must have the same shape");
+  }
+}
+
+template <class T>
+State<T> read_user_state(const RunArgs& a) {
+  State<T> s{read_input<T>(a.init), read_input<T>(a.init_prev),
+             std::nullopt, 0};
+  require_same_shape(s.E.grid(), s.E_prev.grid(), a.init_prev, a.init);
+  if (!a.chi.empty()) {
+    s.chi_field = read_input<T>(a.chi);
+    require_same_shape(s.E.grid(), s.chi_field->grid(), a.chi, a.init);
+  }
+  return s;
+}
+
+Problem user_problem(const RunArgs& a) {
+  Params p = params_from_json(read_text(a.config), a.config.string());
+  if (a.precision) p.precision = parse_precision(*a.precision);
+  p = apply_overrides(p, a.overrides);
+  if (p.precision == Precision::float32) return {"config", p, read_user_state<float>(a)};
+  return {"config", p, read_user_state<double>(a)};
+}
+
+Problem workload_problem(const RunArgs& a) {
+  const Precision precision = a.precision ? parse_precision(*a.precision) : Precision::float64;
+  Problem problem = make_workload(a.workload, a.dim, a.n, precision);
+  problem.params = apply_overrides(problem.params, a.overrides);
+  if (problem.params.precision != precision) {
+    throw InputError("--set precision is not accepted for a workload; use --precision");
+  }
+  return problem;
+}
+
+void print_summary(const Problem& problem, const RunResult& r, const std::string& backend,
+                   const fs::path& out) {
+  const Grid& g = std::visit([](const auto& s) -> const Grid& { return s.grid(); }, problem.state);
+  const std::int64_t steps = r.trace.back().step;
+  const auto& first = r.trace.front();
+  const auto& last = r.trace.back();
+  std::printf("lfm run: %s, %s, %s, backend %s\n", problem.name.c_str(),
+              g.shape_string().c_str(), std::string(to_string(problem.params.precision)).c_str(),
+              backend.c_str());
+  std::printf("  steps            %lld\n", static_cast<long long>(steps));
+  std::printf("  wall time        %.3f s (stepping %.3f s, diagnostics %.3f s)\n", r.wall_s,
+              r.step_s, r.diagnostics_s);
+  if (steps > 0) {
+    std::printf("  ms/step          %.3f\n", 1e3 * r.step_s / static_cast<double>(steps));
+    std::printf("  cells/s          %.3e\n",
+                static_cast<double>(g.cells()) * static_cast<double>(steps) / r.step_s);
+  }
+  std::printf("  energy           %.10e -> %.10e (relative drift %+.2e)\n", first.energy,
+              last.energy, (last.energy - first.energy) / std::abs(first.energy));
+  std::printf("  invariant H      %.10e -> %.10e (relative drift %+.2e)\n", first.invariant,
+              last.invariant, (last.invariant - first.invariant) / std::abs(first.invariant));
+  std::printf("  max |E|          %.6e\n", r.max_abs);
+  if (r.diverged_at >= 0) {
+    std::printf("  DIVERGED         E held NaN/Inf at step %lld; run stopped there\n",
+                static_cast<long long>(r.diverged_at));
+  }
+  std::printf("  output           %s (summary.json, energy.csv, E.npy, E_prev.npy)\n",
+              out.string().c_str());
+}
+
+}  // namespace
+
+int run_command(const RunArgs& a) {
+  if (a.steps < 0) {
+    throw InputError("--steps = " + std::to_string(a.steps) + " is negative; expected >= 0");
+  }
+  if (a.diagnostics_every < 0) {
+    throw InputError("--diagnostics-every = " + std::to_string(a.diagnostics_every) +
+                     " is negative; expected >= 1, or 0 for the default");
+  }
+  const std::string backend_name = a.backend.empty() ? default_backend_name() : a.backend;
+  const BackendInfo& info = find_backend(backend_name);
+
+  Problem problem = a.workload.empty() ? user_problem(a) : workload_problem(a);
+  const Grid& g = std::visit([](const auto& s) -> const Grid& { return s.grid(); }, problem.state);
+  validate(problem.params, g, chi_max(problem.state, problem.params), a.allow_unstable);
+
+  StagedOutput out(a.out, a.force);
+  auto backend = info.create();
+  ProgressLine progress(!a.quiet);
+  RunOptions options;
+  options.steps = a.steps;
+  options.diagnostics_every = a.diagnostics_every;
+  options.on_progress = [&](const Progress& p) { progress(p); };
+  const RunResult result = run(problem, *backend, options);
+  progress.finish();
+
+  write_run_outputs(out, problem, result, {info.name, a.command_line, a.steps});
+  out.commit();
+  print_summary(problem, result, info.name, a.out);
+  return result.diverged_at < 0 ? 0 : 3;
+}
+
+}  // namespace lfm::app

@@ -1,0 +1,51 @@
+#pragma once
+// Backends are named implementations of the leapfrog step of SPEC §1–3,
+// chosen at run time. Which exist is a build option; which runs is a name.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lattice/params.hpp"
+#include "lattice/state.hpp"
+
+namespace lfm {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  // Advances the state by `steps` leapfrog steps (update, then boundary),
+  // leaving the two newest levels in E and E_prev and adding to s.step.
+  // Parameters are assumed validated (see validate()).
+  virtual void advance(State<double>& s, const Params& p, std::int64_t steps) = 0;
+  virtual void advance(State<float>& s, const Params& p, std::int64_t steps) = 0;
+};
+
+struct BackendInfo {
+  std::string name;         // lowercase, stable: reused in tests, benchmarks, baselines/
+  std::string description;  // the strategy, one or two sentences
+  std::string unavailable;  // empty when available, else why not (build option, no device)
+  std::function<std::unique_ptr<Backend>()> create;
+
+  bool available() const { return unavailable.empty(); }
+};
+
+// Every backend this build knows about, available or not, baseline first.
+const std::vector<BackendInfo>& registered_backends();
+// The backend `lfm run` uses when none is named: the fastest available one
+// that has passed validation against the baseline (the baseline itself
+// while no optimized backend is registered).
+std::string default_backend_name();
+// Names of the available backends only.
+std::vector<std::string> available_backend_names();
+// Throws InputError for an unknown name (suggesting the nearest) or an
+// unavailable backend (giving the reason).
+const BackendInfo& find_backend(std::string_view name);
+std::unique_ptr<Backend> make_backend(std::string_view name);
+
+// Advances a state of either precision.
+void advance(Backend& b, AnyState& s, const Params& p, std::int64_t steps);
+
+}  // namespace lfm

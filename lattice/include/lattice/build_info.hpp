@@ -1,0 +1,13 @@
+#pragma once
+// What produced a result: recorded next to every figure lfm writes.
+#include <string>
+
+namespace lfm {
+
+std::string version();
+std::string compiler();      // "GNU 12.2.0"
+std::string cxx_flags();     // flags of the library's build type
+std::string cpu_model();     // from /proc/cpuinfo, or "unknown"
+unsigned hardware_threads();
+
+}  // namespace lfm

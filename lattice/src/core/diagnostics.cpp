@@ -1,0 +1,128 @@
+// Diagnostics are accumulated in float64 for either precision, so that the
+// conservation checks measure the update's error, not the diagnostic's.
+#include "lattice/diagnostics.hpp"
+
+#include <cmath>
+
+namespace lfm {
+namespace {
+
+// Value of f at cell c moved by `offset` along `axis`, with periodic wrap.
+template <class T>
+double at(const Field<T>& f, Grid::Index c, int axis, long offset) {
+  const long n = static_cast<long>(f.grid().extent(axis));
+  c[axis] = static_cast<std::size_t>(((static_cast<long>(c[axis]) + offset) % n + n) % n);
+  return static_cast<double>(f[f.grid().flat(c)]);
+}
+
+// ∇²_h f at cell c in float64 (SPEC §2).
+template <class T>
+double laplacian(const Field<T>& f, const Grid::Index& c, const Params& p) {
+  double sum = 0;
+  for (int axis = 0; axis < f.grid().dims(); ++axis) {
+    const double mid = at(f, c, axis, 0);
+    if (p.stencil_order == 2) {
+      sum += at(f, c, axis, -1) - 2 * mid + at(f, c, axis, 1);
+    } else {
+      sum += (-at(f, c, axis, -2) + 16 * at(f, c, axis, -1) - 30 * mid +
+              16 * at(f, c, axis, 1) - at(f, c, axis, 2)) / 12;
+    }
+  }
+  return sum / (p.dx * p.dx);
+}
+
+double cell_volume(const Params& p, int dims) { return std::pow(p.dx, dims); }
+
+}  // namespace
+
+template <class T>
+double energy(const State<T>& s, const Params& p) {
+  const Grid& g = s.grid();
+  double sum = 0;
+  for (std::size_t i = 0; i < g.cells(); ++i) {
+    const Grid::Index c = g.coords(i);
+    const double e = s.E[i];
+    const double e_t = (e - static_cast<double>(s.E_prev[i])) / p.dt;
+    double grad2 = 0;
+    for (int axis = 0; axis < g.dims(); ++axis) {
+      const double d = (at(s.E, c, axis, 1) - at(s.E, c, axis, -1)) / (2 * p.dx);
+      grad2 += d * d;
+    }
+    const double chi = s.chi_at(i, p);
+    sum += 0.5 * (e_t * e_t + p.c2() * grad2 + chi * chi * e * e);
+  }
+  return cell_volume(p, g.dims()) * sum;
+}
+
+template <class T>
+double invariant(const State<T>& s, const Params& p) {
+  const Grid& g = s.grid();
+  double sum = 0;
+  for (std::size_t i = 0; i < g.cells(); ++i) {
+    const Grid::Index c = g.coords(i);
+    const double e = s.E[i];
+    const double older = s.E_prev[i];
+    const double chi = s.chi_at(i, p);
+    const double a_older = -p.c2() * laplacian(s.E_prev, c, p) + chi * chi * older;
+    const double e_t = (e - older) / p.dt;
+    sum += 0.5 * e_t * e_t + 0.5 * e * a_older;
+  }
+  return cell_volume(p, g.dims()) * sum;
+}
+
+template <class T>
+double momentum(const State<T>& s, const Params& p, int axis) {
+  const Grid& g = s.grid();
+  double sum = 0;
+  for (std::size_t i = 0; i < g.cells(); ++i) {
+    const Grid::Index c = g.coords(i);
+    const double e_t = (static_cast<double>(s.E[i]) - static_cast<double>(s.E_prev[i])) / p.dt;
+    const double d = (at(s.E_prev, c, axis, 1) - at(s.E_prev, c, axis, -1)) / (2 * p.dx);
+    sum += e_t * d;
+  }
+  return cell_volume(p, g.dims()) * sum;
+}
+
+template <class T>
+double max_abs(const Field<T>& f) {
+  double m = 0;
+  for (const T v : f.values()) {
+    const double a = std::abs(static_cast<double>(v));
+    if (std::isnan(a)) return a;  // a blown-up field is never reported as finite
+    if (a > m) m = a;
+  }
+  return m;
+}
+
+template <class T>
+bool all_finite(const Field<T>& f) {
+  for (const T v : f.values()) {
+    if (!std::isfinite(v)) return false;
+  }
+  return true;
+}
+
+#define LFM_INSTANTIATE(T)                                       \
+  template double energy(const State<T>&, const Params&);        \
+  template double invariant(const State<T>&, const Params&);     \
+  template double momentum(const State<T>&, const Params&, int); \
+  template double max_abs(const Field<T>&);                      \
+  template bool all_finite(const Field<T>&);
+LFM_INSTANTIATE(double)
+LFM_INSTANTIATE(float)
+#undef LFM_INSTANTIATE
+
+double energy(const AnyState& s, const Params& p) {
+  return std::visit([&](const auto& st) { return energy(st, p); }, s);
+}
+double invariant(const AnyState& s, const Params& p) {
+  return std::visit([&](const auto& st) { return invariant(st, p); }, s);
+}
+double max_abs(const AnyState& s) {
+  return std::visit([](const auto& st) { return max_abs(st.E); }, s);
+}
+bool all_finite(const AnyState& s) {
+  return std::visit([](const auto& st) { return all_finite(st.E) && all_finite(st.E_prev); }, s);
+}
+
+}  // namespace lfm

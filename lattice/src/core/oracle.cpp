@@ -1,0 +1,116 @@
+#include "lattice/oracle.hpp"
+
+#include <fftw3.h>
+
+#include <cmath>
+#include <complex>
+#include <memory>
+#include <numbers>
+
+#include "lattice/error.hpp"
+
+namespace lfm {
+namespace {
+
+using Complex = std::complex<double>;
+
+// Unnormalized in-place complex DFT over the whole lattice, by FFTW.
+void transform(std::vector<Complex>& data, const Grid& g, int sign) {
+  std::vector<int> n;
+  for (int a = 0; a < g.dims(); ++a) n.push_back(static_cast<int>(g.extent(a)));
+  auto* buf = reinterpret_cast<fftw_complex*>(data.data());
+  std::unique_ptr<fftw_plan_s, decltype(&fftw_destroy_plan)> plan(
+      fftw_plan_dft(g.dims(), n.data(), buf, buf, sign, FFTW_ESTIMATE), &fftw_destroy_plan);
+  if (!plan) throw std::runtime_error("FFTW could not plan a transform of " + g.shape_string());
+  fftw_execute(plan.get());
+}
+
+std::vector<Complex> to_complex(const Field<double>& f) {
+  return {f.values().begin(), f.values().end()};
+}
+
+}  // namespace
+
+double laplacian_symbol(const Params& p, const Grid& g, const std::vector<long>& m) {
+  double lambda = 0;
+  for (int a = 0; a < g.dims(); ++a) {
+    const double k = 2 * std::numbers::pi * static_cast<double>(m[a]) /
+                     (static_cast<double>(g.extent(a)) * p.dx);
+    const double s_half = std::sin(k * p.dx / 2);
+    const double s_full = std::sin(k * p.dx);
+    lambda += p.stencil_order == 2
+                  ? 4 * s_half * s_half / (p.dx * p.dx)
+                  : (16 * s_half * s_half - s_full * s_full) / (3 * p.dx * p.dx);
+  }
+  return lambda;
+}
+
+double discrete_omega(const Params& p, const Grid& g, const std::vector<long>& m) {
+  const double rhs = p.c2() * laplacian_symbol(p, g, m) + p.chi * p.chi;
+  return 2 / p.dt * std::asin(p.dt * std::sqrt(rhs) / 2);
+}
+
+void exact_advance(State<double>& s, const Params& p, std::int64_t steps) {
+  if (p.boundary != Boundary::periodic) {
+    throw InputError("the exact reference needs periodic boundaries, got '" +
+                     std::string(to_string(p.boundary)) + "'");
+  }
+  if (s.chi_field) {
+    throw InputError("the exact reference needs a scalar chi, got a chi field");
+  }
+  const Grid& g = s.grid();
+  std::vector<Complex> a_now = to_complex(s.E);
+  std::vector<Complex> a_old = to_complex(s.E_prev);
+  transform(a_now, g, FFTW_FORWARD);
+  transform(a_old, g, FFTW_FORWARD);
+
+  const double keep = 1 - p.gamma_damp;
+  for (std::size_t i = 0; i < g.cells(); ++i) {
+    const Grid::Index c = g.coords(i);
+    std::vector<long> m(g.dims());
+    for (int a = 0; a < g.dims(); ++a) m[a] = static_cast<long>(c[a]);
+    const double growth =
+        2 - p.gamma_damp - p.dt * p.dt * (p.c2() * laplacian_symbol(p, g, m) + p.chi * p.chi);
+    Complex now = a_now[i], old = a_old[i];
+    for (std::int64_t n = 0; n < steps; ++n) {
+      const Complex next = growth * now - keep * old;
+      old = now;
+      now = next;
+    }
+    a_now[i] = now;
+    a_old[i] = old;
+  }
+
+  transform(a_now, g, FFTW_BACKWARD);
+  transform(a_old, g, FFTW_BACKWARD);
+  const double scale = 1.0 / static_cast<double>(g.cells());
+  for (std::size_t i = 0; i < g.cells(); ++i) {
+    s.E[i] = a_now[i].real() * scale;
+    s.E_prev[i] = a_old[i].real() * scale;
+  }
+  s.step += steps;
+}
+
+State<double> travelling_wave(const Grid& g, const Params& p,
+                              const std::function<Complex(const Grid::Index&)>& psi) {
+  std::vector<Complex> now(g.cells());
+  for (std::size_t i = 0; i < g.cells(); ++i) now[i] = psi(g.coords(i));
+  std::vector<Complex> before = now;
+  transform(before, g, FFTW_FORWARD);
+  for (std::size_t i = 0; i < g.cells(); ++i) {
+    const Grid::Index c = g.coords(i);
+    std::vector<long> m(g.dims());
+    for (int a = 0; a < g.dims(); ++a) m[a] = static_cast<long>(c[a]);
+    // e^{i(k·x − ωt)} at t = −Δt.
+    before[i] *= std::polar(1.0 / static_cast<double>(g.cells()), discrete_omega(p, g, m) * p.dt);
+  }
+  transform(before, g, FFTW_BACKWARD);
+  State<double> s{Field<double>(g), Field<double>(g), std::nullopt, 0};
+  for (std::size_t i = 0; i < g.cells(); ++i) {
+    s.E[i] = now[i].real();
+    s.E_prev[i] = before[i].real();
+  }
+  return s;
+}
+
+}  // namespace lfm

@@ -1,0 +1,58 @@
+#include <algorithm>
+
+#include "baseline/baseline.hpp"
+#include "lattice/backend.hpp"
+#include "lattice/error.hpp"
+#include "lattice/suggest.hpp"
+
+namespace lfm {
+
+// The table of backends. An optimized backend adds its entry here, guarded
+// by its build option; when the option is off the entry stays, with the
+// reason, so `lfm backends` and the tests can say why it is absent.
+const std::vector<BackendInfo>& registered_backends() {
+  static const std::vector<BackendInfo> table = {
+      {"baseline",
+       "Literal transcription of the specification: one cell at a time, periodic "
+       "index wrap per neighbour, boundaries as separate passes. The reference.",
+       "", [] { return std::make_unique<BaselineBackend>(); }},
+  };
+  return table;
+}
+
+std::string default_backend_name() { return "baseline"; }
+
+std::vector<std::string> available_backend_names() {
+  std::vector<std::string> names;
+  for (const auto& b : registered_backends()) {
+    if (b.available()) names.push_back(b.name);
+  }
+  return names;
+}
+
+const BackendInfo& find_backend(std::string_view name) {
+  const auto& table = registered_backends();
+  const auto it = std::find_if(table.begin(), table.end(),
+                               [&](const BackendInfo& b) { return b.name == name; });
+  if (it == table.end()) {
+    std::vector<std::string> names;
+    for (const auto& b : table) names.push_back(b.name);
+    throw InputError("unknown backend '" + std::string(name) + "'" +
+                     unknown_name_hint(name, names));
+  }
+  if (!it->available()) {
+    throw InputError("backend '" + it->name + "' is not available in this build: " +
+                     it->unavailable);
+  }
+  return *it;
+}
+
+std::unique_ptr<Backend> make_backend(std::string_view name) {
+  return find_backend(name).create();
+}
+
+void advance(Backend& b, AnyState& s, const Params& p, std::int64_t steps) {
+  std::visit([&](auto& st) { b.advance(st, p, steps); }, s);
+}
+
+}  // namespace lfm
