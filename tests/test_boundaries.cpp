@@ -46,6 +46,9 @@ struct BoundaryCase {
   std::string backend;
   int dims;
   int order;
+  friend void PrintTo(const BoundaryCase& c, std::ostream* os) {
+    *os << c.backend << " " << c.dims << "D order " << c.order;
+  }
 };
 
 std::vector<BoundaryCase> all_cases() {

@@ -188,6 +188,7 @@ struct BadInput {
   std::string name;
   std::function<void(const fs::path& dir, std::vector<std::string>& args)> make_bad;
   std::string expected;
+  friend void PrintTo(const BadInput& b, std::ostream* os) { *os << b.name; }
 };
 
 void set_config(const fs::path& dir, const std::string& json) { write_file(dir / "cfg.json", json); }
@@ -220,7 +221,7 @@ std::vector<BadInput> bad_inputs() {
          write_npy(d / "chi.npy", Field<double>(Grid({16, 16}), std::numeric_limits<double>::infinity()));
          set_arg(a, "--chi", (d / "chi.npy").string());
        }, "Inf"},
-      {"inf_number", [](auto& d, auto&) { set_config(d, R"({"dt": 1e999, "dx": 1})"); }, "dt"},
+      {"inf_number", [](auto& d, auto&) { set_config(d, R"({"dt": 1e999, "dx": 1})"); }, "1e999"},
       {"dt_not_positive", [](auto& d, auto&) { set_config(d, R"({"dt": 0, "dx": 1})"); }, "dt"},
       {"dx_not_positive", [](auto& d, auto&) { set_config(d, R"({"dt": 0.1, "dx": -1})"); }, "dx"},
       {"alpha_not_positive", [](auto& d, auto&) { set_config(d, R"({"dt": 0.1, "dx": 1, "alpha": 0})"); }, "alpha"},

@@ -22,6 +22,9 @@ struct OracleCase {
   double gamma;
 };
 
+std::string name_of(const ::testing::TestParamInfo<OracleCase>& info);
+void PrintTo(const OracleCase& c, std::ostream* os) { *os << name_of({c, 0}); }
+
 std::string name_of(const ::testing::TestParamInfo<OracleCase>& info) {
   const OracleCase& c = info.param;
   return std::to_string(c.dims) + "d_o" + std::to_string(c.order) + (c.chi > 0 ? "_chi" : "_nochi") +

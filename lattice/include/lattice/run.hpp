@@ -26,7 +26,7 @@ struct Progress {
 
 struct RunOptions {
   std::int64_t steps = 0;
-  std::int64_t diagnostics_every = 0;  // 0: about 200 records over the run
+  std::int64_t diagnostics_every = 0;  // 0: at most about 100 records over the run
   // Called between chunks of steps (at most a few times per second).
   std::function<void(const Progress&)> on_progress;
 };

@@ -7,25 +7,40 @@
 namespace lfm {
 namespace {
 
-// Value of f at cell c moved by `offset` along `axis`, with periodic wrap.
-template <class T>
-double at(const Field<T>& f, Grid::Index c, int axis, long offset) {
-  const long n = static_cast<long>(f.grid().extent(axis));
-  c[axis] = static_cast<std::size_t>(((static_cast<long>(c[axis]) + offset) % n + n) % n);
-  return static_cast<double>(f[f.grid().flat(c)]);
+// Calls f(i, c) for every cell in memory order, stepping the coordinates
+// instead of dividing the flat index for each cell.
+template <class F>
+void for_each_cell(const Grid& g, F&& f) {
+  std::size_t i = 0;
+  Grid::Index c{0, 0, 0};
+  for (c[0] = 0; c[0] < g.extent(0); ++c[0])
+    for (c[1] = 0; c[1] < (g.dims() > 1 ? g.extent(1) : 1); ++c[1])
+      for (c[2] = 0; c[2] < (g.dims() > 2 ? g.extent(2) : 1); ++c[2]) f(i++, c);
 }
 
-// ∇²_h f at cell c in float64 (SPEC §2).
+// Value of f at cell (i, c) moved by `offset` (|offset| < extent) along
+// `axis`, with periodic wrap.
 template <class T>
-double laplacian(const Field<T>& f, const Grid::Index& c, const Params& p) {
+double at(const Field<T>& f, std::size_t i, const Grid::Index& c, int axis, long offset) {
+  const Grid& g = f.grid();
+  const long n = static_cast<long>(g.extent(axis));
+  long k = static_cast<long>(c[axis]) + offset;
+  k += k < 0 ? n : (k >= n ? -n : 0);
+  const long shift = (k - static_cast<long>(c[axis])) * static_cast<long>(g.stride(axis));
+  return static_cast<double>(f[static_cast<std::size_t>(static_cast<long>(i) + shift)]);
+}
+
+// ∇²_h f at cell (i, c) in float64 (SPEC §2).
+template <class T>
+double laplacian(const Field<T>& f, std::size_t i, const Grid::Index& c, const Params& p) {
   double sum = 0;
   for (int axis = 0; axis < f.grid().dims(); ++axis) {
-    const double mid = at(f, c, axis, 0);
+    const double mid = f[i];
     if (p.stencil_order == 2) {
-      sum += at(f, c, axis, -1) - 2 * mid + at(f, c, axis, 1);
+      sum += at(f, i, c, axis, -1) - 2 * mid + at(f, i, c, axis, 1);
     } else {
-      sum += (-at(f, c, axis, -2) + 16 * at(f, c, axis, -1) - 30 * mid +
-              16 * at(f, c, axis, 1) - at(f, c, axis, 2)) / 12;
+      sum += (-at(f, i, c, axis, -2) + 16 * at(f, i, c, axis, -1) - 30 * mid +
+              16 * at(f, i, c, axis, 1) - at(f, i, c, axis, 2)) / 12;
     }
   }
   return sum / (p.dx * p.dx);
@@ -39,18 +54,17 @@ template <class T>
 double energy(const State<T>& s, const Params& p) {
   const Grid& g = s.grid();
   double sum = 0;
-  for (std::size_t i = 0; i < g.cells(); ++i) {
-    const Grid::Index c = g.coords(i);
+  for_each_cell(g, [&](std::size_t i, const Grid::Index& c) {
     const double e = s.E[i];
     const double e_t = (e - static_cast<double>(s.E_prev[i])) / p.dt;
     double grad2 = 0;
     for (int axis = 0; axis < g.dims(); ++axis) {
-      const double d = (at(s.E, c, axis, 1) - at(s.E, c, axis, -1)) / (2 * p.dx);
+      const double d = (at(s.E, i, c, axis, 1) - at(s.E, i, c, axis, -1)) / (2 * p.dx);
       grad2 += d * d;
     }
     const double chi = s.chi_at(i, p);
     sum += 0.5 * (e_t * e_t + p.c2() * grad2 + chi * chi * e * e);
-  }
+  });
   return cell_volume(p, g.dims()) * sum;
 }
 
@@ -58,15 +72,14 @@ template <class T>
 double invariant(const State<T>& s, const Params& p) {
   const Grid& g = s.grid();
   double sum = 0;
-  for (std::size_t i = 0; i < g.cells(); ++i) {
-    const Grid::Index c = g.coords(i);
+  for_each_cell(g, [&](std::size_t i, const Grid::Index& c) {
     const double e = s.E[i];
     const double older = s.E_prev[i];
     const double chi = s.chi_at(i, p);
-    const double a_older = -p.c2() * laplacian(s.E_prev, c, p) + chi * chi * older;
+    const double a_older = -p.c2() * laplacian(s.E_prev, i, c, p) + chi * chi * older;
     const double e_t = (e - older) / p.dt;
     sum += 0.5 * e_t * e_t + 0.5 * e * a_older;
-  }
+  });
   return cell_volume(p, g.dims()) * sum;
 }
 
@@ -74,12 +87,11 @@ template <class T>
 double momentum(const State<T>& s, const Params& p, int axis) {
   const Grid& g = s.grid();
   double sum = 0;
-  for (std::size_t i = 0; i < g.cells(); ++i) {
-    const Grid::Index c = g.coords(i);
+  for_each_cell(g, [&](std::size_t i, const Grid::Index& c) {
     const double e_t = (static_cast<double>(s.E[i]) - static_cast<double>(s.E_prev[i])) / p.dt;
-    const double d = (at(s.E_prev, c, axis, 1) - at(s.E_prev, c, axis, -1)) / (2 * p.dx);
+    const double d = (at(s.E_prev, i, c, axis, 1) - at(s.E_prev, i, c, axis, -1)) / (2 * p.dx);
     sum += e_t * d;
-  }
+  });
   return cell_volume(p, g.dims()) * sum;
 }
 

@@ -16,8 +16,9 @@ double seconds_since(Clock::time_point start) {
 }  // namespace
 
 std::int64_t default_diagnostics_stride(std::int64_t steps) {
-  // About 200 records: enough to plot a drift, cheap next to the steps.
-  return std::max<std::int64_t>(1, steps / 200);
+  // At most about 100 records: enough to plot a drift, and cheap next to
+  // the steps (one record costs about two steps of the baseline).
+  return std::max<std::int64_t>(1, (steps + 99) / 100);
 }
 
 RunResult run(Problem& problem, Backend& backend, const RunOptions& options) {
