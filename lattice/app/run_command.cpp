@@ -41,8 +41,13 @@ Params apply_overrides(const Params& p, const std::vector<std::string>& override
       throw InputError("--set " + kv + ": expected KEY=VALUE, e.g. --set stencil_order=4");
     }
     const std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
-    const auto parsed = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
-    j[key] = parsed.is_discarded() ? nlohmann::json(value) : parsed;
+    try {
+      j[key] = nlohmann::json::parse(value);
+    } catch (const nlohmann::json::out_of_range&) {
+      throw InputError("--set " + kv + ": " + value + " is beyond float64's range; expected a finite number");
+    } catch (const nlohmann::json::parse_error&) {
+      j[key] = value;  // a bare word, such as boundary=absorbing
+    }
   }
   return params_from_json(j.dump(), "--set");
 }

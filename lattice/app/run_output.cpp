@@ -61,7 +61,10 @@ StagedOutput::StagedOutput(fs::path target, bool force) : target_(std::move(targ
   const fs::path parent = fs::absolute(target_).parent_path();
   std::error_code ec;
   fs::create_directories(parent, ec);
-  staging_ = parent / ("." + target_.filename().string() + ".partial-" + std::to_string(getpid()));
+  std::string staging_name = ".";
+  staging_name += target_.filename().string();
+  staging_name += ".partial-" + std::to_string(getpid());
+  staging_ = parent / staging_name;
   if (ec || !fs::create_directory(staging_, ec) || ec) {
     throw InputError("--out " + target_.string() + ": directory " + parent.string() +
                      " is not writable (" + (ec ? ec.message() : "exists") + ")");

@@ -36,7 +36,10 @@ std::size_t Grid::smallest_extent() const {
 
 std::string Grid::shape_string() const {
   std::string s;
-  for (int a = 0; a < dims_; ++a) s += (a ? "x" : "") + std::to_string(shape_[a]);
+  for (int a = 0; a < dims_; ++a) {
+    if (a > 0) s += 'x';
+    s += std::to_string(shape_[a]);
+  }
   return s;
 }
 
