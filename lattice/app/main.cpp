@@ -7,6 +7,7 @@
 #include "lattice/build_info.hpp"
 #include "lattice/error.hpp"
 #include "lattice/workloads.hpp"
+#include "commands.hpp"
 #include "run_command.hpp"
 
 namespace {
@@ -50,6 +51,13 @@ void add_run_options(CLI::App& run, lfm::app::RunArgs& a) {
   config->needs(init, prev);
 }
 
+void add_size_options(CLI::App& cmd, lfm::app::SizeArgs& s) {
+  cmd.add_option("--workload", s.workload, "Standard workload")->capture_default_str();
+  cmd.add_option("--dim", s.dim, "Dimensions (1, 2 or 3)")->capture_default_str();
+  cmd.add_option("--n", s.n, "Cells per axis (repeatable: --n 64 --n 128)");
+  cmd.add_option("--precision", s.precision, "float64 or float32")->capture_default_str();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -63,6 +71,23 @@ int main(int argc, char** argv) {
   add_run_options(*run, run_args);
   auto* backends = app.add_subcommand("backends", "List the backends and whether each is available");
 
+  lfm::app::ValidateArgs validate_args;
+  auto* validate = app.add_subcommand("validate", "Compare a backend with the baseline over the standard matrix");
+  validate->add_option("backend", validate_args.backend, "Backend to validate")->required();
+  validate->add_option("--against", validate_args.against, "Reference backend")->capture_default_str();
+  validate->add_option("--precision", validate_args.precisions, "Precisions to validate")->capture_default_str();
+  validate->add_option("--out", validate_args.out, "Directory for validation.json (default results/B)");
+
+  lfm::app::BenchArgs bench_args;
+  auto* bench = app.add_subcommand("bench", "Time a validated backend against a reference, interleaved");
+  bench->add_option("backend", bench_args.backend, "Backend to time")->required();
+  bench->add_option("--against", bench_args.against, "Reference backend")->capture_default_str();
+  add_size_options(*bench, bench_args.size);
+  bench->add_option("--reps", bench_args.reps, "Timed repetitions (>= 10)")->capture_default_str();
+  bench->add_option("--warmup", bench_args.warmup, "Untimed repetitions first")->capture_default_str();
+  bench->add_flag("--skip-validation", bench_args.skip_validation, "Time without validating (recorded)");
+  bench->add_option("--out", bench_args.out, "Directory for bench.json (default results/B)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -71,6 +96,8 @@ int main(int argc, char** argv) {
 
   try {
     if (backends->parsed()) return list_backends();
+    if (validate->parsed()) return lfm::app::validate_command(validate_args);
+    if (bench->parsed()) return lfm::app::bench_command(bench_args);
     if (run_args.workload.empty() == run_args.config.empty()) {
       throw lfm::InputError(
           "lfm run needs either a WORKLOAD name or --config/--init/--init-prev, not both");

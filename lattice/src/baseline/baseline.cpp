@@ -3,6 +3,8 @@
 // both sides of a comparison. Clarity over speed, deliberately.
 #include "baseline/baseline.hpp"
 
+#include "lattice/phase.hpp"
+
 #include <utility>
 
 namespace lfm {
@@ -63,16 +65,16 @@ void absorb(Field<T>& E, std::size_t width, T factor) {
   }
 }
 
-// SPEC §1: E_next = (2 − γ) E − (1 − γ) E_prev + Δt² (c² ∇²_h E − χ² E),
-// then the boundary operator on E_next.
+// SPEC §1: E_next = (2 − γ) E − (1 − γ) E_prev + Δt² (c² ∇²_h E − χ² E).
 template <class T>
-void step(State<T>& s, const Params& p, Field<T>& E_next) {
+void update(const State<T>& s, const Params& p, Field<T>& E_next) {
   const Grid& g = s.grid();
   const T dt = static_cast<T>(p.dt);
   const T dx = static_cast<T>(p.dx);
   const T c2 = static_cast<T>(p.alpha) / static_cast<T>(p.beta);
   const T gamma = static_cast<T>(p.gamma_damp);
 
+  const ScopedPhase update_phase("stencil update");
   for (std::size_t i = 0; i < g.cells(); ++i) {
     const Grid::Index c = g.coords(i);
     T laplacian = 0;
@@ -83,11 +85,22 @@ void step(State<T>& s, const Params& p, Field<T>& E_next) {
     E_next[i] = (T(2) - gamma) * s.E[i] - (T(1) - gamma) * s.E_prev[i] +
                 dt * dt * (c2 * laplacian - chi * chi * s.E[i]);
   }
+}
 
+// SPEC §3: the boundary operator acts on E_next after the update.
+template <class T>
+void apply_boundary(const Params& p, Field<T>& E_next) {
+  const ScopedPhase boundary_phase("boundaries");
   if (p.boundary == Boundary::reflective) reflect(E_next);
   if (p.boundary == Boundary::absorbing) {
     absorb(E_next, static_cast<std::size_t>(p.absorb_width), static_cast<T>(p.absorb_factor));
   }
+}
+
+template <class T>
+void step(State<T>& s, const Params& p, Field<T>& E_next) {
+  update(s, p, E_next);
+  apply_boundary(p, E_next);
 
   // E_prev <- E, E <- E_next; the old E_prev becomes the next scratch field.
   std::swap(s.E_prev, s.E);
@@ -97,7 +110,10 @@ void step(State<T>& s, const Params& p, Field<T>& E_next) {
 
 template <class T>
 void advance_baseline(State<T>& s, const Params& p, std::int64_t steps) {
-  Field<T> scratch(s.grid());
+  Field<T> scratch = [&] {
+    const ScopedPhase allocation_phase("allocation");
+    return Field<T>(s.grid());
+  }();
   for (std::int64_t n = 0; n < steps; ++n) step(s, p, scratch);
 }
 

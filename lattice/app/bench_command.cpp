@@ -1,0 +1,131 @@
+// `lfm bench B [--against REF]`: validation first, then REF and B timed
+// interleaved at each size, with statistics and the fraction of the stream
+// bandwidth measured in the same run. Writes bench.json.
+#include <iostream>
+#include <tuple>
+
+#include "commands.hpp"
+#include "lattice/error.hpp"
+#include "lattice/perf/bench.hpp"
+#include "perf_json.hpp"
+#include "table.hpp"
+
+namespace lfm::app {
+namespace {
+
+// Validation failed: a fast wrong answer is worthless, so nothing is timed.
+constexpr int exit_not_validated = 4;
+
+struct Rates {
+  double cells_per_s, gbs;
+};
+
+Rates rates(double seconds_per_step, std::size_t cells, double bytes_per_cell) {
+  const double cps = static_cast<double>(cells) / seconds_per_step;
+  return {cps, cps * bytes_per_cell / 1e9};
+}
+
+}  // namespace
+
+int bench_command(const BenchArgs& a) {
+  const Precision precision = parse_precision(a.size.precision);
+  if (a.reps < 10) {
+    throw InputError("--reps = " + std::to_string(a.reps) + "; expected >= 10 for a median and its CI");
+  }
+  const auto out = prepare_out_dir(a.out, a.backend);
+  const perf::Contender ref{a.against, precision}, cand{a.backend, precision};
+
+  nlohmann::ordered_json record;
+  record["backend"] = a.backend;
+  record["reference"] = a.against;
+  record["workload"] = a.size.workload;
+  record["precision"] = a.size.precision;
+  if (a.skip_validation) {
+    std::cout << "WARNING: validation skipped (--skip-validation); these timings are unvalidated\n";
+    record["validation"] = {{"skipped", true}};
+  } else {
+    const auto report = validate_and_print(a.backend, a.against, {precision}, false);
+    record["validation"] = {{"skipped", false}, {"passed", report.passed()},
+                            {"cases", report.cases.size()}, {"failures", report.failures()}};
+    if (!report.passed()) {
+      std::cerr << "lfm: bench refused: " << a.backend << " fails validation against "
+                << a.against << "; fix it first (lfm validate " << a.backend << ")\n";
+      return exit_not_validated;
+    }
+  }
+
+  const bool chi_field = a.size.workload == "gravity_well";
+  const double bytes = perf::compulsory_bytes_per_cell(precision, chi_field);
+  record["compulsory_bytes_per_cell"] = bytes;
+
+  struct Measured {
+    std::size_t n;
+    perf::PairTimings timings;
+    perf::ResourceUsage usage;
+  };
+  std::vector<Measured> measured;
+  const std::vector<std::size_t> sizes = a.size.n.empty() ? std::vector<std::size_t>{64, 128} : a.size.n;
+  for (const std::size_t n : sizes) {
+    std::cout << "timing " << n << "^" << a.size.dim << "..." << std::endl;
+    perf::ResourceMonitor monitor;
+    monitor.start();
+    perf::PairTimings timings =
+        perf::measure_interleaved(ref, cand, {a.size.workload, a.size.dim, n, a.warmup, a.reps});
+    measured.push_back({n, std::move(timings), monitor.stop()});
+  }
+
+  // After the timings, so that its 1.5 GiB of arrays does not set the
+  // process's peak memory seen while the backends ran.
+  std::cout << "measuring stream triad bandwidth..." << std::endl;
+  const perf::StreamResult triad1 = perf::stream_triad(1);
+  const perf::StreamResult triad_all =
+      perf::stream_triad(static_cast<int>(perf::machine_info().logical_cores));
+  record["machine"] = to_json(perf::machine_info());
+  record["stream_triad"] = {to_json(triad1), to_json(triad_all)};
+
+  Table t({"size", "backend", "median ms", "stddev", "95% CI (ms)", "cells/s", "GB/s", "triad 1T",
+           std::string("triad ").append(std::to_string(triad_all.threads)).append("T"), "peak RSS"});
+  for (const auto& [n, timings, usage] : measured) {
+    const auto speed = stats::speedup(timings.reference.seconds_per_step, timings.candidate.seconds_per_step);
+    nlohmann::ordered_json size;
+    size["dims"] = a.size.dim;
+    size["n"] = n;
+    size["cells"] = timings.cells;
+    size["steps_per_rep"] = timings.steps_per_rep;
+    size["warmup"] = a.warmup;
+    size["resources"] = to_json(usage);
+    std::string size_label = std::to_string(n);
+    size_label.append("^").append(std::to_string(a.size.dim));
+    const std::string rss = fmt(static_cast<double>(usage.peak_rss_bytes) / (1 << 20), 4).append(" MiB");
+    for (const auto& [name, side, label] :
+         {std::tuple{"reference", &timings.reference, ref.label()},
+          std::tuple{"candidate", &timings.candidate, cand.label()}}) {
+      const stats::Summary s = stats::summarize(side->seconds_per_step);
+      const Rates r = rates(s.median, timings.cells, bytes);
+      auto j = timing_json(side->seconds_per_step);
+      j["cells_per_s"] = r.cells_per_s;
+      j["gb_per_s"] = r.gbs;
+      j["fraction_of_triad_1thread"] = r.gbs / triad1.best_gbs;
+      j["fraction_of_triad_all_threads"] = r.gbs / triad_all.best_gbs;
+      size[name] = j;
+      t.add({size_label, label, fmt(1e3 * s.median, 4), fmt(1e3 * s.stddev, 2),
+             interval(1e3 * s.ci_low, 1e3 * s.ci_high, 4), sci(r.cells_per_s), fmt(r.gbs, 3),
+             percent(r.gbs / triad1.best_gbs), percent(r.gbs / triad_all.best_gbs), rss});
+    }
+    size["speedup"] = {{"estimate", speed.estimate}, {"ci95", {speed.ci_low, speed.ci_high}}};
+    t.add({"", "speedup", fmt(speed.estimate, 3).append("x"), "", interval(speed.ci_low, speed.ci_high),
+           "", "", "", "", ""});
+    record["sizes"].push_back(size);
+  }
+
+  std::cout << "bench " << cand.label() << " against " << ref.label() << ", " << a.size.workload << " "
+            << a.size.dim << "D, " << a.reps << " interleaved repetitions after " << a.warmup
+            << " warm-up; stream triad " << fmt(triad1.best_gbs, 3) << " GB/s (1 thread), "
+            << fmt(triad_all.best_gbs, 3) << " GB/s (" << triad_all.threads << " threads)\n";
+  t.print(std::cout);
+  write_text_atomically(out / "bench.json", record.dump(2) + "\n");
+  std::cout << "wrote " << (out / "bench.json").string() << "\n";
+  return 0;
+}
+
+}  // namespace lfm::app

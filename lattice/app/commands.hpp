@@ -1,0 +1,84 @@
+#pragma once
+// The performance pipeline's subcommands: baseline → profile → validate →
+// bench → report, and compare for regressions. Each prints a readable table
+// and writes JSON a script can read; each returns the process exit code.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "lattice/params.hpp"
+#include "lattice/perf/validation.hpp"
+
+namespace lfm::app {
+
+struct SizeArgs {
+  std::string workload = "wave_packet";
+  int dim = 3;
+  std::vector<std::size_t> n;
+  std::string precision = "float64";
+};
+
+struct ValidateArgs {
+  std::string backend;
+  std::string against = "baseline";
+  std::vector<std::string> precisions{"float64", "float32"};
+  std::filesystem::path out;  // default results/<backend>
+};
+
+struct BenchArgs {
+  std::string backend;
+  std::string against = "baseline";
+  SizeArgs size;
+  int reps = 10;
+  int warmup = 2;
+  bool skip_validation = false;
+  std::filesystem::path out;
+};
+
+struct BaselineArgs {
+  SizeArgs size;
+  int steps = 50;
+  int reps = 10;
+  std::filesystem::path dir = "baselines";
+};
+
+struct ProfileArgs {
+  SizeArgs size;
+  std::string backend = "baseline";
+  int steps = 20;
+  std::filesystem::path out;
+};
+
+struct ReportArgs {
+  std::string backend;
+  std::filesystem::path results;  // default results/<backend>
+  std::filesystem::path docs = "docs/optimizations";
+};
+
+struct CompareArgs {
+  std::filesystem::path old_record, new_record;
+  double threshold = 0.05;
+  double alpha = 0.05;
+};
+
+int validate_command(const ValidateArgs& a);
+int bench_command(const BenchArgs& a);
+int baseline_command(const BaselineArgs& a);
+int profile_command(const ProfileArgs& a);
+int report_command(const ReportArgs& a);
+int compare_command(const CompareArgs& a);
+
+// Runs the validation matrix and prints its table (failures only unless
+// all_rows); shared by `validate` and `bench`, which refuses to time an
+// unvalidated backend.
+perf::ValidationReport validate_and_print(const std::string& backend, const std::string& reference,
+                                          const std::vector<Precision>& precisions, bool all_rows);
+
+std::vector<Precision> parse_precisions(const std::vector<std::string>& names);
+// `out`, or results/<backend> when empty; created if absent.
+std::filesystem::path prepare_out_dir(const std::filesystem::path& out, const std::string& backend);
+// Writes to a temporary name beside `path` and renames: no partial files.
+void write_text_atomically(const std::filesystem::path& path, const std::string& text);
+std::string read_text_file(const std::filesystem::path& path);
+
+}  // namespace lfm::app
