@@ -31,6 +31,7 @@ struct BenchArgs {
   SizeArgs size;
   int reps = 10;
   int warmup = 2;
+  double min_rep_seconds = 0.2;  // each repetition runs at least this long
   bool skip_validation = false;
   std::filesystem::path out;
 };

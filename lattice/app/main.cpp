@@ -85,8 +85,42 @@ int main(int argc, char** argv) {
   add_size_options(*bench, bench_args.size);
   bench->add_option("--reps", bench_args.reps, "Timed repetitions (>= 10)")->capture_default_str();
   bench->add_option("--warmup", bench_args.warmup, "Untimed repetitions first")->capture_default_str();
+  bench->add_option("--min-time", bench_args.min_rep_seconds, "Seconds per repetition, at least")->capture_default_str();
   bench->add_flag("--skip-validation", bench_args.skip_validation, "Time without validating (recorded)");
   bench->add_option("--out", bench_args.out, "Directory for bench.json (default results/B)");
+
+  lfm::app::BaselineArgs baseline_args;
+  auto* baseline = app.add_subcommand("baseline", "Record the baseline's outputs and performance");
+  baseline->add_option("workload", baseline_args.size.workload, "Standard workload")->required();
+  baseline->add_option("--dim", baseline_args.size.dim, "Dimensions (1, 2 or 3)")->capture_default_str();
+  baseline->add_option("--n", baseline_args.size.n, "Cells per axis (repeatable); default 32");
+  baseline->add_option("--precision", baseline_args.size.precision, "float64 or float32")->capture_default_str();
+  baseline->add_option("--steps", baseline_args.steps, "Steps of the recorded reference run")->capture_default_str();
+  baseline->add_option("--reps", baseline_args.reps, "Timed repetitions (>= 10)")->capture_default_str();
+  baseline->add_option("--dir", baseline_args.dir, "Where records go")->capture_default_str();
+
+  lfm::app::ProfileArgs profile_args;
+  auto* profile = app.add_subcommand("profile", "Time per phase of a run, hardware counters, memory");
+  profile->add_option("workload", profile_args.size.workload, "Standard workload")->required();
+  profile->add_option("--backend", profile_args.backend, "Backend")->capture_default_str();
+  profile->add_option("--dim", profile_args.size.dim, "Dimensions (1, 2 or 3)")->capture_default_str();
+  profile->add_option("--n", profile_args.size.n, "Cells per axis; default 64")->expected(1);
+  profile->add_option("--precision", profile_args.size.precision, "float64 or float32")->capture_default_str();
+  profile->add_option("--steps", profile_args.steps, "Steps to profile")->capture_default_str();
+  profile->add_option("--out", profile_args.out, "Directory for profile.json (default results/B)");
+
+  lfm::app::ReportArgs report_args;
+  auto* report = app.add_subcommand("report", "Write docs/optimizations/B.md from validation and bench results");
+  report->add_option("backend", report_args.backend, "Backend")->required();
+  report->add_option("--results", report_args.results, "Where validation.json and bench.json are (default results/B)");
+  report->add_option("--docs", report_args.docs, "Where the report goes")->capture_default_str();
+
+  lfm::app::CompareArgs compare_args;
+  auto* compare = app.add_subcommand("compare", "Regression check between two performance records");
+  compare->add_option("old", compare_args.old_record, "Older record (perf.json or bench.json)")->required();
+  compare->add_option("new", compare_args.new_record, "Newer record")->required();
+  compare->add_option("--threshold", compare_args.threshold, "Smallest change that counts")->capture_default_str();
+  compare->add_option("--alpha", compare_args.alpha, "Significance level")->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -98,6 +132,10 @@ int main(int argc, char** argv) {
     if (backends->parsed()) return list_backends();
     if (validate->parsed()) return lfm::app::validate_command(validate_args);
     if (bench->parsed()) return lfm::app::bench_command(bench_args);
+    if (baseline->parsed()) return lfm::app::baseline_command(baseline_args);
+    if (profile->parsed()) return lfm::app::profile_command(profile_args);
+    if (report->parsed()) return lfm::app::report_command(report_args);
+    if (compare->parsed()) return lfm::app::compare_command(compare_args);
     if (run_args.workload.empty() == run_args.config.empty()) {
       throw lfm::InputError(
           "lfm run needs either a WORKLOAD name or --config/--init/--init-prev, not both");

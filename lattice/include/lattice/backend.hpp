@@ -34,6 +34,9 @@ struct BackendInfo {
 
 // Every backend this build knows about, available or not, baseline first.
 const std::vector<BackendInfo>& registered_backends();
+// Adds a backend at run time (a plugin, or a test's deliberately wrong one).
+// Throws InputError if the name is taken.
+void register_backend(BackendInfo info);
 // The backend `lfm run` uses when none is named: the fastest available one
 // that has passed validation against the baseline (the baseline itself
 // while no optimized backend is registered).

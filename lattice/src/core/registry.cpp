@@ -10,14 +10,27 @@ namespace lfm {
 // The table of backends. An optimized backend adds its entry here, guarded
 // by its build option; when the option is off the entry stays, with the
 // reason, so `lfm backends` and the tests can say why it is absent.
-const std::vector<BackendInfo>& registered_backends() {
-  static const std::vector<BackendInfo> table = {
+namespace {
+
+std::vector<BackendInfo>& table() {
+  static std::vector<BackendInfo> backends = {
       {"baseline",
        "Literal transcription of the specification: one cell at a time, periodic "
        "index wrap per neighbour, boundaries as separate passes. The reference.",
        "", [] { return std::make_unique<BaselineBackend>(); }},
   };
-  return table;
+  return backends;
+}
+
+}  // namespace
+
+const std::vector<BackendInfo>& registered_backends() { return table(); }
+
+void register_backend(BackendInfo info) {
+  for (const auto& b : table()) {
+    if (b.name == info.name) throw InputError("backend '" + info.name + "' is already registered");
+  }
+  table().push_back(std::move(info));
 }
 
 std::string default_backend_name() { return "baseline"; }
@@ -31,12 +44,12 @@ std::vector<std::string> available_backend_names() {
 }
 
 const BackendInfo& find_backend(std::string_view name) {
-  const auto& table = registered_backends();
-  const auto it = std::find_if(table.begin(), table.end(),
+  const auto& all = registered_backends();
+  const auto it = std::find_if(all.begin(), all.end(),
                                [&](const BackendInfo& b) { return b.name == name; });
-  if (it == table.end()) {
+  if (it == all.end()) {
     std::vector<std::string> names;
-    for (const auto& b : table) names.push_back(b.name);
+    for (const auto& b : all) names.push_back(b.name);
     throw InputError("unknown backend '" + std::string(name) + "'" +
                      unknown_name_hint(name, names));
   }

@@ -26,6 +26,27 @@ struct Runner {
   }
 };
 
+void check(const BenchCase& bench) {
+  if (bench.repetitions < 1) {
+    throw InputError("--reps = " + std::to_string(bench.repetitions) + "; expected >= 1");
+  }
+  if (bench.warmup < 0) {
+    throw InputError("--warmup = " + std::to_string(bench.warmup) + "; expected >= 0");
+  }
+}
+
+std::size_t cells_of(const BenchCase& bench) {
+  return static_cast<std::size_t>(std::pow(static_cast<double>(bench.n), bench.dims));
+}
+
+// Steps per repetition: as asked, or enough for the slowest first step
+// (untimed in the results) times the count to reach min_rep_seconds.
+std::int64_t steps_per_rep(const BenchCase& bench, double slowest_step_s) {
+  if (bench.steps > 0) return bench.steps;
+  return std::max<std::int64_t>(
+      1, static_cast<std::int64_t>(std::ceil(bench.min_rep_seconds / std::max(slowest_step_s, 1e-9))));
+}
+
 }  // namespace
 
 std::string Contender::label() const { return backend + "/" + std::string(to_string(precision)); }
@@ -35,26 +56,29 @@ double compulsory_bytes_per_cell(Precision p, bool chi_field) {
   return element * (chi_field ? 4 : 3);
 }
 
+SingleTimings measure(const Contender& contender, const BenchCase& bench) {
+  check(bench);
+  Runner run(contender, bench);
+  SingleTimings out;
+  out.cells = cells_of(bench);
+  out.steps_per_rep = steps_per_rep(bench, run.seconds_for(1));
+  for (int w = 0; w < bench.warmup; ++w) run.seconds_for(out.steps_per_rep);
+  for (int r = 0; r < bench.repetitions; ++r) {
+    out.timings.seconds_per_step.push_back(run.seconds_for(out.steps_per_rep) /
+                                           static_cast<double>(out.steps_per_rep));
+  }
+  return out;
+}
+
 PairTimings measure_interleaved(const Contender& reference, const Contender& candidate,
                                 const BenchCase& bench) {
-  if (bench.repetitions < 1) {
-    throw InputError("--reps = " + std::to_string(bench.repetitions) + "; expected >= 1");
-  }
-  if (bench.warmup < 0) {
-    throw InputError("--warmup = " + std::to_string(bench.warmup) + "; expected >= 0");
-  }
+  check(bench);
   Runner ref(reference, bench);
   Runner cand(candidate, bench);
 
   PairTimings out;
-  out.cells = static_cast<std::size_t>(std::pow(static_cast<double>(bench.n), bench.dims));
-  out.steps_per_rep = bench.steps;
-  if (out.steps_per_rep <= 0) {
-    // One step of each, untimed in the results, sizes the repetitions.
-    const double slowest = std::max(ref.seconds_for(1), cand.seconds_for(1));
-    out.steps_per_rep = std::max<std::int64_t>(
-        1, static_cast<std::int64_t>(std::ceil(bench.min_rep_seconds / std::max(slowest, 1e-9))));
-  }
+  out.cells = cells_of(bench);
+  out.steps_per_rep = steps_per_rep(bench, std::max(ref.seconds_for(1), cand.seconds_for(1)));
   for (int w = 0; w < bench.warmup; ++w) {
     ref.seconds_for(out.steps_per_rep);
     cand.seconds_for(out.steps_per_rep);

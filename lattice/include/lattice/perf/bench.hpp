@@ -44,6 +44,16 @@ struct PairTimings {
 PairTimings measure_interleaved(const Contender& reference, const Contender& candidate,
                                 const BenchCase& bench);
 
+struct SingleTimings {
+  Timings timings;
+  std::int64_t steps_per_rep = 0;
+  std::size_t cells = 0;
+};
+
+// One backend alone, for recorded baselines (compared offline, later, by
+// `lfm compare` with a rank test rather than in the same process).
+SingleTimings measure(const Contender& contender, const BenchCase& bench);
+
 // Bytes one step must move at the least: read E and E_prev, write E_next,
 // plus reading χ when it is a field.
 double compulsory_bytes_per_cell(Precision p, bool chi_field);
