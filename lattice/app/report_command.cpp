@@ -47,16 +47,18 @@ Json load_json(const fs::path& path, const std::string& make) {
 
 // Touches every field the report reads, so a malformed file is refused
 // before anything is written rather than half-way through the markdown.
-void check_fields(const Inputs& in) {
-  for (const auto& c : in.validation.at("cases")) {
+void check_validation(const Json& v) {
+  for (const auto& c : v.at("cases")) {
     c.at("case").get<std::string>();
     for (const char* k :
          {"max_abs_error", "max_rel_error", "energy_rel_diff", "field_tolerance", "energy_tolerance"})
       c.at(k).get<double>();
     c.at("passed").get<bool>();
   }
-  in.validation.at("steps").get<int>();
-  const Json& b = in.bench;
+  v.at("steps").get<int>();
+}
+
+void check_bench(const Json& b) {
   for (const char* k : {"reference", "workload", "precision"}) b.at(k).get<std::string>();
   if (b.at("sizes").empty() || b.at("stream_triad").size() < 2) throw InputError("no sizes or triad");
   for (const auto& t : b.at("stream_triad")) t.at("best_gbs").get<double>(), t.at("threads").get<int>();
@@ -85,11 +87,15 @@ Inputs load_inputs(const fs::path& dir, const std::string& backend) {
                        "`; run `lfm " + make + " " + backend + "` or pass --results");
     }
   }
-  try {
-    check_fields(in);
-  } catch (const std::exception& e) {
-    throw InputError((dir / "validation.json").string() + " or bench.json is malformed (" + e.what() +
-                     "); rerun `lfm validate " + backend + "` and `lfm bench " + backend + "`");
+  for (const auto& [check, j, file, make] :
+       {std::tuple{check_validation, &in.validation, "validation.json", "validate"},
+        std::tuple{check_bench, &in.bench, "bench.json", "bench"}}) {
+    try {
+      check(*j);
+    } catch (const std::exception& e) {
+      throw InputError((dir / file).string() + " is malformed (" + e.what() + "); rerun `lfm " + make + " " +
+                       backend + "`");
+    }
   }
   return in;
 }
