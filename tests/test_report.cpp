@@ -44,7 +44,7 @@ class Report : public ::testing::Test {
         return run_lfm({"validate", "baseline", "--out", out});
       });
       const CliResult b = run_lfm(
-          {"bench", "baseline", "--n", "16", "--n", "24", "--reps", "10", "--warmup", "1", "--out", out});
+          {"bench", "baseline", "--n", "16", "--n", "24", "--reps", "10", "--warmup", "1", "--min-time", "0.01", "--out", out});
       const CliResult v = validate.get();
       EXPECT_EQ(v.exit_code, 0) << v.err;
       EXPECT_EQ(b.exit_code, 0) << b.err;

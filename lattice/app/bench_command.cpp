@@ -1,10 +1,12 @@
 // `lfm bench B [--against REF]`: validation first, then REF and B timed
 // interleaved at each size, with statistics and the fraction of the stream
 // bandwidth measured in the same run. Writes bench.json.
+#include <cstdio>
 #include <iostream>
 #include <tuple>
 
 #include "commands.hpp"
+#include "lattice/backend.hpp"
 #include "lattice/error.hpp"
 #include "lattice/perf/bench.hpp"
 #include "perf_json.hpp"
@@ -25,6 +27,30 @@ Rates rates(double seconds_per_step, std::size_t cells, double bytes_per_cell) {
   return {cps, cps * bytes_per_cell / 1e9};
 }
 
+// Seconds per step of the NumPy transcription at this size, or an empty
+// vector with `why` set when python3 with numpy cannot run it.
+std::vector<double> time_numpy(const SizeArgs& s, std::size_t n, int reps, std::string& why) {
+  if (s.workload != "wave_packet") {
+    why = "the NumPy transcription covers the periodic wave packet only";
+    return {};
+  }
+  for (const char* python : {"/usr/bin/python3", "python3"}) {
+    const std::string cmd = std::string(python) + " " + LFM_NUMPY_SCRIPT + " " + std::to_string(n) + " " +
+                            std::to_string(s.dim) + " " + std::to_string(reps) + " 2 " + s.precision +
+                            " 2>/dev/null";
+    FILE* pipe = popen(cmd.c_str(), "r");
+    if (!pipe) continue;
+    std::string text;
+    char buf[4096];
+    while (std::fgets(buf, sizeof buf, pipe)) text += buf;
+    if (pclose(pipe) == 0) {
+      return nlohmann::json::parse(text)["seconds_per_step"].get<std::vector<double>>();
+    }
+  }
+  why = "python3 with numpy could not run " + std::string(LFM_NUMPY_SCRIPT);
+  return {};
+}
+
 }  // namespace
 
 int bench_command(const BenchArgs& a) {
@@ -32,6 +58,8 @@ int bench_command(const BenchArgs& a) {
   if (a.reps < 10) {
     throw InputError("--reps = " + std::to_string(a.reps) + "; expected >= 10 for a median and its CI");
   }
+  find_backend(a.backend);  // an unknown name creates no results directory
+  find_backend(a.against);
   const auto out = prepare_out_dir(a.out, a.backend);
   const perf::Contender ref{a.against, precision}, cand{a.backend, precision};
 
@@ -74,6 +102,16 @@ int bench_command(const BenchArgs& a) {
     measured.push_back({n, std::move(timings), monitor.stop()});
   }
 
+  std::vector<std::vector<double>> numpy_times(measured.size());
+  if (a.numpy) {
+    for (std::size_t i = 0; i < measured.size(); ++i) {
+      std::cout << "timing NumPy at " << measured[i].n << "^" << a.size.dim << "..." << std::endl;
+      std::string why;
+      numpy_times[i] = time_numpy(a.size, measured[i].n, a.reps, why);
+      if (numpy_times[i].empty()) std::cout << "NumPy not timed: " << why << "\n";
+    }
+  }
+
   // After the timings, so that its 1.5 GiB of arrays does not set the
   // process's peak memory seen while the backends ran.
   std::cout << "measuring stream triad bandwidth..." << std::endl;
@@ -85,7 +123,8 @@ int bench_command(const BenchArgs& a) {
 
   Table t({"size", "backend", "median ms", "stddev", "95% CI (ms)", "cells/s", "GB/s", "triad 1T",
            std::string("triad ").append(std::to_string(triad_all.threads)).append("T"), "peak RSS"});
-  for (const auto& [n, timings, usage] : measured) {
+  for (std::size_t i = 0; i < measured.size(); ++i) {
+    const auto& [n, timings, usage] = measured[i];
     const auto speed = stats::speedup(timings.reference.seconds_per_step, timings.candidate.seconds_per_step);
     nlohmann::ordered_json size;
     size["dims"] = a.size.dim;
@@ -113,6 +152,17 @@ int bench_command(const BenchArgs& a) {
              percent(r.gbs / triad1.best_gbs), percent(r.gbs / triad_all.best_gbs), rss});
     }
     size["speedup"] = {{"estimate", speed.estimate}, {"ci95", {speed.ci_low, speed.ci_high}}};
+    if (!numpy_times[i].empty()) {
+      const auto ns = stats::summarize(numpy_times[i]);
+      const auto over = stats::speedup(numpy_times[i], timings.candidate.seconds_per_step);
+      size["numpy"] = timing_json(numpy_times[i]);
+      size["speedup_over_numpy"] = {{"estimate", over.estimate}, {"ci95", {over.ci_low, over.ci_high}}};
+      t.add({size_label, "numpy (np.roll)", fmt(1e3 * ns.median, 4), fmt(1e3 * ns.stddev, 2),
+             interval(1e3 * ns.ci_low, 1e3 * ns.ci_high, 4), sci(static_cast<double>(timings.cells) / ns.median),
+             "", "", "", ""});
+      t.add({"", "speedup over numpy", fmt(over.estimate, 3).append("x"), "", interval(over.ci_low, over.ci_high),
+             "", "", "", "", ""});
+    }
     t.add({"", "speedup", fmt(speed.estimate, 3).append("x"), "", interval(speed.ci_low, speed.ci_high),
            "", "", "", "", ""});
     record["sizes"].push_back(size);

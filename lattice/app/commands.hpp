@@ -33,6 +33,7 @@ struct BenchArgs {
   int warmup = 2;
   double min_rep_seconds = 0.2;  // each repetition runs at least this long
   bool skip_validation = false;
+  bool numpy = false;  // also time perf_tests/numpy_step.py, the array-library approach
   std::filesystem::path out;
 };
 

@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
   bench->add_option("--reps", bench_args.reps, "Timed repetitions (>= 10)")->capture_default_str();
   bench->add_option("--warmup", bench_args.warmup, "Untimed repetitions first")->capture_default_str();
   bench->add_option("--min-time", bench_args.min_rep_seconds, "Seconds per repetition, at least")->capture_default_str();
+  bench->add_flag("--numpy", bench_args.numpy, "Also time the NumPy transcription (python3-numpy)");
   bench->add_flag("--skip-validation", bench_args.skip_validation, "Time without validating (recorded)");
   bench->add_option("--out", bench_args.out, "Directory for bench.json (default results/B)");
 

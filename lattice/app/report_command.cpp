@@ -88,8 +88,8 @@ Inputs load_inputs(const fs::path& dir, const std::string& backend) {
     }
   }
   for (const auto& [check, j, file, make] :
-       {std::tuple{check_validation, &in.validation, "validation.json", "validate"},
-        std::tuple{check_bench, &in.bench, "bench.json", "bench"}}) {
+       {std::tuple{&check_validation, &in.validation, "validation.json", "validate"},
+        std::tuple{&check_bench, &in.bench, "bench.json", "bench"}}) {
     try {
       check(*j);
     } catch (const std::exception& e) {

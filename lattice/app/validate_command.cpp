@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "lattice/backend.hpp"
 #include "lattice/perf/validation.hpp"
 #include "table.hpp"
 
@@ -28,6 +29,8 @@ perf::ValidationReport validate_and_print(const std::string& backend, const std:
 
 int validate_command(const ValidateArgs& a) {
   const auto precisions = parse_precisions(a.precisions);
+  find_backend(a.backend);  // an unknown name creates no results directory
+  find_backend(a.against);
   const auto out = prepare_out_dir(a.out, a.backend);
   const perf::ValidationReport report = validate_and_print(a.backend, a.against, precisions, true);
   write_text_atomically(out / "validation.json", perf::to_json(report) + "\n");

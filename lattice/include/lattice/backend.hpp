@@ -21,6 +21,9 @@ class Backend {
   // Parameters are assumed validated (see validate()).
   virtual void advance(State<double>& s, const Params& p, std::int64_t steps) = 0;
   virtual void advance(State<float>& s, const Params& p, std::int64_t steps) = 0;
+  // Step counts that are multiples of this run at full speed (a temporally
+  // blocked backend advances in blocks); timing loops round up to it.
+  virtual std::int64_t preferred_step_multiple() const { return 1; }
 };
 
 struct BackendInfo {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <numeric>
 
 #include "lattice/backend.hpp"
 #include "lattice/error.hpp"
@@ -39,12 +40,22 @@ std::size_t cells_of(const BenchCase& bench) {
   return static_cast<std::size_t>(std::pow(static_cast<double>(bench.n), bench.dims));
 }
 
-// Steps per repetition: as asked, or enough for the slowest first step
-// (untimed in the results) times the count to reach min_rep_seconds.
-std::int64_t steps_per_rep(const BenchCase& bench, double slowest_step_s) {
+// Steps per repetition: as asked, or enough to reach min_rep_seconds at the
+// slowest side's measured pace, rounded up to a multiple both sides run at
+// full speed (a temporally blocked backend advances in blocks).
+std::int64_t steps_per_rep(const BenchCase& bench, double slowest_step_s, std::int64_t multiple) {
   if (bench.steps > 0) return bench.steps;
-  return std::max<std::int64_t>(
+  const auto steps = std::max<std::int64_t>(
       1, static_cast<std::int64_t>(std::ceil(bench.min_rep_seconds / std::max(slowest_step_s, 1e-9))));
+  return (steps + multiple - 1) / multiple * multiple;
+}
+
+// The pace of one side: one untimed step first (lazy set-up such as a
+// block-depth autotuner), then a few timed ones.
+double pace(Runner& r) {
+  r.seconds_for(1);
+  const std::int64_t n = r.backend->preferred_step_multiple();
+  return r.seconds_for(n) / static_cast<double>(n);
 }
 
 }  // namespace
@@ -61,7 +72,7 @@ SingleTimings measure(const Contender& contender, const BenchCase& bench) {
   Runner run(contender, bench);
   SingleTimings out;
   out.cells = cells_of(bench);
-  out.steps_per_rep = steps_per_rep(bench, run.seconds_for(1));
+  out.steps_per_rep = steps_per_rep(bench, pace(run), run.backend->preferred_step_multiple());
   for (int w = 0; w < bench.warmup; ++w) run.seconds_for(out.steps_per_rep);
   for (int r = 0; r < bench.repetitions; ++r) {
     out.timings.seconds_per_step.push_back(run.seconds_for(out.steps_per_rep) /
@@ -78,7 +89,9 @@ PairTimings measure_interleaved(const Contender& reference, const Contender& can
 
   PairTimings out;
   out.cells = cells_of(bench);
-  out.steps_per_rep = steps_per_rep(bench, std::max(ref.seconds_for(1), cand.seconds_for(1)));
+  const double slowest = std::max(pace(ref), pace(cand));
+  out.steps_per_rep = steps_per_rep(bench, slowest, std::lcm(ref.backend->preferred_step_multiple(),
+                                                              cand.backend->preferred_step_multiple()));
   for (int w = 0; w < bench.warmup; ++w) {
     ref.seconds_for(out.steps_per_rep);
     cand.seconds_for(out.steps_per_rep);

@@ -1,0 +1,139 @@
+#include "cpu/cpu_temporal_backend.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+#include <vector>
+
+#include "cpu/cpu_backend.hpp"
+#include "cpu/rows.hpp"
+#include "lattice/phase.hpp"
+
+namespace lfm {
+namespace {
+
+// The order in which level k visits the planes: a ring starting (k−1)·r
+// planes in, so that it trails level k−1 by the stencil radius. With
+// reflective boundaries the first and last planes are copies of their
+// neighbours and come right after them.
+std::vector<std::size_t> plane_order(std::size_t nz, std::size_t start, bool reflective) {
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < nz; ++i) order.push_back((start + i) % nz);
+  if (reflective) {
+    const auto move_after = [&](std::size_t plane, std::size_t anchor) {
+      std::erase(order, plane);
+      order.insert(std::find(order.begin(), order.end(), anchor) + 1, plane);
+    };
+    move_after(0, 1);
+    move_after(nz - 1, nz - 2);
+  }
+  return order;
+}
+
+// `depth` steps of a 3D state in one wavefront pass. Every thread runs the
+// same deterministic schedule; the rows of each plane are shared out with
+// `omp for`, whose barrier orders the planes.
+template <class T, int Order, bool ChiField>
+void wavefront(State<T>& st, const Params& p, int depth) {
+  const cpu::Shape3 s = cpu::shape3(st.grid());
+  const std::size_t r = Order / 2;
+  const bool reflective = p.boundary == Boundary::reflective;
+  T* buffer[2] = {st.E.data(), st.E_prev.data()};  // level k lives in buffer[k % 2]
+  const T* chi = ChiField ? st.chi_field->data() : nullptr;
+
+  std::vector<std::vector<std::size_t>> order(depth + 1);
+  for (int k = 1; k <= depth; ++k) order[k] = plane_order(s.nz, (static_cast<std::size_t>(k - 1) * r) % s.nz, reflective);
+
+#pragma omp parallel if (s.worth_threads())
+  {
+    // Per-thread copies of the schedule state: identical on every thread.
+    std::vector<std::vector<char>> done(depth + 1, std::vector<char>(s.nz, 0));
+    std::fill(done[0].begin(), done[0].end(), 1);
+    std::vector<std::size_t> next(depth + 1, 0);
+    const auto ready = [&](int k, std::size_t z) {
+      for (long d = -static_cast<long>(r); d <= static_cast<long>(r); ++d) {
+        if (!done[k - 1][cpu::wrap(z, d, s.nz)]) return false;
+      }
+      if (reflective && z == 0) return done[k][1] != 0;
+      if (reflective && z == s.nz - 1) return done[k][s.nz - 2] != 0;
+      return true;
+    };
+    std::size_t remaining = static_cast<std::size_t>(depth) * s.nz;
+    while (remaining > 0) {
+      // One plane per level per round: level 1 leads and each later level
+      // follows as soon as its inputs exist, so the wave stays narrow.
+      for (int k = 1; k <= depth; ++k) {
+        if (next[k] < s.nz && ready(k, order[k][next[k]])) {
+          const std::size_t z = order[k][next[k]];
+          T* out = buffer[k % 2];
+          if (reflective && (z == 0 || z == s.nz - 1)) {
+            cpu::copy_plane(out, s, z, z == 0 ? 1 : s.nz - 2);
+          } else {
+            const auto a = cpu::step_args<T>(buffer[(k + 1) % 2], out, chi, st.grid(), p);
+#pragma omp for schedule(static)
+            for (std::size_t y = 0; y < s.ny; ++y) cpu::update_row<T, 3, Order, ChiField>(a, z, y);
+            if (reflective) cpu::reflect_in_plane(out, s, 3, z);
+          }
+          done[k][z] = 1;
+          ++next[k];
+          --remaining;
+        }
+      }
+    }
+  }
+  // Level `depth` is the newest: it is in E when depth is even.
+  if (depth % 2 == 1) std::swap(st.E, st.E_prev);
+  st.step += depth;
+}
+
+template <class T>
+void advance_blocked(State<T>& s, const Params& p, std::int64_t steps, int depth) {
+  while (steps > 0) {
+    const int d = static_cast<int>(std::min<std::int64_t>(depth, steps));
+    cpu::dispatch(3, p.stencil_order, s.chi_field.has_value(), [&](auto, auto o, auto c) {
+      wavefront<T, decltype(o)::value, decltype(c)::value>(s, p, d);
+    });
+    steps -= d;
+  }
+}
+
+// Depths tried on first use: 2 already halves the passes over memory; past
+// about 8 the wave's working set outgrows the cache. The choice is made on
+// a copy of the state, so the run's own fields are untouched.
+constexpr int depth_candidates[] = {2, 3, 4, 6, 8};
+
+template <class T>
+int tune_depth(const State<T>& s, const Params& p) {
+  int best = depth_candidates[0];
+  double best_time = 1e300;
+  for (const int depth : depth_candidates) {
+    State<T> trial = s;
+    const auto t0 = std::chrono::steady_clock::now();
+    advance_blocked(trial, p, 2 * depth, depth);
+    const double per_step = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / (2 * depth);
+    if (per_step < best_time) {
+      best_time = per_step;
+      best = depth;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+template <class T>
+void CpuTemporalBackend::run(State<T>& s, const Params& p, std::int64_t steps) {
+  // A plane pipeline needs planes (3D) and more of them than the wave spans.
+  if (s.grid().dims() < 3 || s.grid().extent(0) < 4 * static_cast<std::size_t>(p.stencil_radius()) + 2) {
+    CpuBackend().advance(s, p, steps);
+    return;
+  }
+  if (depth_ == 0) depth_ = tune_depth(s, p);
+  const ScopedPhase phase("temporal-blocked update (stencil, chi, damping, boundaries)");
+  advance_blocked(s, p, steps, depth_);
+}
+
+void CpuTemporalBackend::advance(State<double>& s, const Params& p, std::int64_t steps) { run(s, p, steps); }
+void CpuTemporalBackend::advance(State<float>& s, const Params& p, std::int64_t steps) { run(s, p, steps); }
+
+}  // namespace lfm

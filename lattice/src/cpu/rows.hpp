@@ -1,0 +1,178 @@
+#pragma once
+// The row machinery shared by the `cpu` and `cpu_temporal` backends: both
+// update a cell through the same functions in the same order, which is what
+// makes their fields bit-identical. A grid is seen as (nz, ny, nx) rows of
+// the contiguous axis: 1D as (1, 1, n), 2D as (1, ny, nx).
+#include <cstddef>
+#include <type_traits>
+
+#include "lattice/grid.hpp"
+#include "lattice/kernels/leapfrog.hpp"
+#include "lattice/params.hpp"
+
+namespace lfm::cpu {
+
+struct Shape3 {
+  std::size_t nz, ny, nx;
+  std::size_t plane() const { return ny * nx; }
+  // Below about 32k cells a step takes microseconds and waking threads
+  // costs more than it saves: such grids run on the calling thread.
+  bool worth_threads() const { return nz * ny * nx >= 32768; }
+};
+
+inline Shape3 shape3(const Grid& g) {
+  const int d = g.dims();
+  return {d == 3 ? g.extent(0) : 1, d >= 2 ? g.extent(d - 2) : 1, g.extent(d - 1)};
+}
+
+// i + offset on a periodic axis of n cells (|offset| < n).
+inline std::size_t wrap(std::size_t i, long offset, std::size_t n) {
+  const long k = static_cast<long>(i) + offset;
+  const long m = static_cast<long>(n);
+  return static_cast<std::size_t>(k < 0 ? k + m : k >= m ? k - m : k);
+}
+
+// One step's inputs: E (read with neighbours), E_prev (read at each cell,
+// then overwritten in place with E_next), χ when it is a field.
+template <class T>
+struct StepArgs {
+  const T* e;
+  T* prev_out;
+  const T* chi;
+  Shape3 s;
+  kernels::LeapfrogCoefficients<T> k;
+  bool absorbing;
+  std::size_t width;
+  T factor;
+};
+
+template <class T>
+StepArgs<T> step_args(const T* e, T* prev_out, const T* chi, const Grid& g, const Params& p) {
+  return {e, prev_out, chi, shape3(g), kernels::coefficients<T>(p), p.boundary == Boundary::absorbing,
+          static_cast<std::size_t>(p.absorb_width), static_cast<T>(p.absorb_factor)};
+}
+
+namespace detail {
+
+template <class T>
+struct Rows {
+  const T* e;
+  T* prev_out;
+  const T* y[4];  // rows y−2, y−1, y+1, y+2
+  const T* z[4];
+  const T* chi;
+};
+
+template <class T, int Dims, int Order, bool ChiField>
+inline void cell(const Rows<T>& r, std::size_t x, std::size_t xm2, std::size_t xm1, std::size_t xp1,
+                 std::size_t xp2, const kernels::LeapfrogCoefficients<T>& k) {
+  const T c = r.e[x];
+  T s;
+  if constexpr (Order == 2) {
+    s = kernels::axis_o2(r.e[xm1], c, r.e[xp1]);
+    if constexpr (Dims >= 2) s += kernels::axis_o2(r.y[1][x], c, r.y[2][x]);
+    if constexpr (Dims == 3) s += kernels::axis_o2(r.z[1][x], c, r.z[2][x]);
+  } else {
+    s = kernels::axis_o4(r.e[xm2], r.e[xm1], c, r.e[xp1], r.e[xp2]);
+    if constexpr (Dims >= 2) s += kernels::axis_o4(r.y[0][x], r.y[1][x], c, r.y[2][x], r.y[3][x]);
+    if constexpr (Dims == 3) s += kernels::axis_o4(r.z[0][x], r.z[1][x], c, r.z[2][x], r.z[3][x]);
+  }
+  const T chi2 = ChiField ? r.chi[x] * r.chi[x] : k.chi2;
+  r.prev_out[x] = kernels::leapfrog(c, r.prev_out[x], s, chi2, k);
+}
+
+}  // namespace detail
+
+// Row (z, y): the wrapped ends cell by cell, the interior as one clean loop
+// the compiler vectorizes, then the absorbing sponge while the row is hot.
+template <class T, int Dims, int Order, bool ChiField>
+void update_row(const StepArgs<T>& a, std::size_t z, std::size_t y) {
+  const Shape3& s = a.s;
+  const std::size_t at = z * s.plane() + y * s.nx;
+  detail::Rows<T> r{a.e + at, a.prev_out + at, {}, {}, ChiField ? a.chi + at : nullptr};
+  for (int j = 0; j < 4; ++j) {
+    const long off = j < 2 ? j - 2 : j - 1;
+    if (Dims >= 2) r.y[j] = a.e + z * s.plane() + wrap(y, off, s.ny) * s.nx;
+    if (Dims == 3) r.z[j] = a.e + wrap(z, off, s.nz) * s.plane() + y * s.nx;
+  }
+  constexpr std::size_t radius = Order / 2;
+  constexpr std::size_t o4 = Order == 4 ? 1 : 0;
+  const std::size_t nx = s.nx;
+  for (std::size_t x = 0; x < radius; ++x) {
+    detail::cell<T, Dims, Order, ChiField>(r, x, wrap(x, -2, nx), wrap(x, -1, nx), wrap(x, 1, nx), wrap(x, 2, nx), a.k);
+  }
+#pragma omp simd
+  for (std::size_t x = radius; x < nx - radius; ++x) {
+    detail::cell<T, Dims, Order, ChiField>(r, x, x - 2 * o4, x - 1, x + 1, x + 2 * o4, a.k);
+  }
+  for (std::size_t x = nx - radius; x < nx; ++x) {
+    detail::cell<T, Dims, Order, ChiField>(r, x, wrap(x, -2, nx), wrap(x, -1, nx), wrap(x, 1, nx), wrap(x, 2, nx), a.k);
+  }
+  if (a.absorbing) {
+    const auto in = [w = a.width](std::size_t i, std::size_t n) { return i < w || i >= n - w; };
+    const int band = (Dims == 3 && in(z, s.nz)) + (Dims >= 2 && in(y, s.ny));
+    T* out = a.prev_out + at;
+    for (std::size_t x = 0; x < nx; ++x) out[x] = kernels::absorb(out[x], band + in(x, nx), a.factor);
+  }
+}
+
+// SPEC §3 reflective within plane z of a freshly updated field: rows y = 0
+// and ny−1 take their neighbours' values, then the row ends along x. With
+// the z planes copied afterwards, every cell ends as the update at its
+// clamped coordinates, exactly what the axis-by-axis copy gives.
+// Called by every thread of a parallel region (or serially).
+template <class T>
+void reflect_in_plane(T* f, const Shape3& s, int dims, std::size_t z) {
+  T* p = f + z * s.plane();
+  if (dims >= 2) {
+#pragma omp for schedule(static)
+    for (std::size_t x = 0; x < s.nx; ++x) {
+      p[x] = p[s.nx + x];
+      p[(s.ny - 1) * s.nx + x] = p[(s.ny - 2) * s.nx + x];
+    }
+  }
+#pragma omp for schedule(static)
+  for (std::size_t y = 0; y < s.ny; ++y) {
+    T* r = p + y * s.nx;
+    r[0] = r[1];
+    r[s.nx - 1] = r[s.nx - 2];
+  }
+}
+
+// Plane `to` takes the values of plane `from` (the z part of reflective).
+template <class T>
+void copy_plane(T* f, const Shape3& s, std::size_t to, std::size_t from) {
+#pragma omp for schedule(static)
+  for (std::size_t i = 0; i < s.plane(); ++i) f[to * s.plane() + i] = f[from * s.plane() + i];
+}
+
+}  // namespace lfm::cpu
+
+namespace lfm::cpu {
+
+// Calls f(dims, order, chi_field) with each as a compile-time constant, so
+// the row loops are instantiated without branches inside them.
+template <class F>
+void dispatch(int dims, int order, bool chi_field, F&& f) {
+  const auto with_chi = [&](auto d, auto o) {
+    if (chi_field) {
+      f(d, o, std::true_type{});
+    } else {
+      f(d, o, std::false_type{});
+    }
+  };
+  const auto with_order = [&](auto d) {
+    if (order == 2) {
+      with_chi(d, std::integral_constant<int, 2>{});
+    } else {
+      with_chi(d, std::integral_constant<int, 4>{});
+    }
+  };
+  switch (dims) {
+    case 1: with_order(std::integral_constant<int, 1>{}); break;
+    case 2: with_order(std::integral_constant<int, 2>{}); break;
+    default: with_order(std::integral_constant<int, 3>{}); break;
+  }
+}
+
+}  // namespace lfm::cpu

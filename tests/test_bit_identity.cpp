@@ -1,0 +1,96 @@
+// cpu_temporal claims the same arithmetic per cell as cpu, so its fields
+// must be bit-identical to cpu's (SPEC §6): tested with exact equality over
+// every configuration, for block depths of both parities and step counts
+// that leave a partial block.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "cpu/cpu_backend.hpp"
+#include "cpu/cpu_temporal_backend.hpp"
+#include "lattice/perf/validation.hpp"
+#include "support/matchers.hpp"
+#include "support/test_states.hpp"
+
+namespace lfm::testing {
+namespace {
+
+template <class T>
+std::size_t first_difference(const Field<T>& a, const Field<T>& b) {
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::memcmp(&a[i], &b[i], sizeof(T)) != 0) return i;
+  }
+  return a.size();
+}
+
+template <class T>
+void expect_identical(const perf::ValidationCase& c, int depth, std::int64_t steps) {
+  // 14 planes: enough for the order-4 wave (it needs at least 10).
+  const Grid g = cube(c.dims, c.dims == 1 ? 64 : c.dims == 2 ? 20 : 14);
+  Params p = test_params(c.order, c.boundary, c.gamma);
+  p.absorb_factor = 0.9;
+  p.precision = c.precision;
+  const State<T> initial = convert_state<T>(random_state(g, 17, c.chi_field));
+  State<T> plain = initial, blocked = initial;
+  CpuBackend().advance(plain, p, steps);
+  CpuTemporalBackend(depth).advance(blocked, p, steps);
+  EXPECT_EQ(blocked.step, plain.step);
+  EXPECT_EQ(first_difference(plain.E, blocked.E), plain.E.size()) << c.name() << " depth " << depth;
+  EXPECT_EQ(first_difference(plain.E_prev, blocked.E_prev), plain.E_prev.size()) << c.name() << " depth " << depth;
+}
+
+class CpuTemporalBitIdentical : public ::testing::TestWithParam<int> {};
+
+TEST_P(CpuTemporalBitIdentical, EveryConfiguration) {
+  for (const auto& c : perf::validation_matrix({Precision::float64, Precision::float32})) {
+    if (c.precision == Precision::float64) {
+      expect_identical<double>(c, GetParam(), 11);
+    } else {
+      expect_identical<float>(c, GetParam(), 11);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(BlockDepth, CpuTemporalBitIdentical, ::testing::Values(2, 3, 4, 8));
+
+// The depth the autotuner picks must not change the result either.
+TEST(CpuTemporal, TunedDepthIsBitIdenticalToo) {
+  const Grid g = cube(3, 16);
+  Params p = test_params(4, Boundary::reflective);
+  State<double> plain = random_state(g, 3, true), blocked = plain;
+  CpuBackend().advance(plain, p, 20);
+  CpuTemporalBackend tuned;
+  tuned.advance(blocked, p, 20);
+  EXPECT_GE(tuned.depth(), 2);
+  EXPECT_EQ(first_difference(plain.E, blocked.E), plain.E.size());
+}
+
+}  // namespace
+}  // namespace lfm::testing
+
+namespace lfm::testing {
+namespace {
+
+// Grids above the threading threshold (32k cells), so that the parallel
+// rows and the shared wavefront schedule run on several threads: equal to
+// cpu bit for bit, and to the baseline within SPEC §6.
+TEST(CpuThreaded, LargeGridsMatchTheBaselineAndEachOther) {
+  const Grid g = cube(3, 40);
+  for (int order : {2, 4}) {
+    for (Boundary b : {Boundary::periodic, Boundary::reflective, Boundary::absorbing}) {
+      Params p = test_params(order, b, 0.01);
+      p.absorb_factor = 0.9;
+      const State<double> initial = random_state(g, 29, true);
+      State<double> reference = initial, plain = initial, blocked = initial;
+      make_backend("baseline")->advance(reference, p, 9);
+      CpuBackend().advance(plain, p, 9);
+      CpuTemporalBackend(3).advance(blocked, p, 9);
+      EXPECT_THAT(plain.E, FieldNear(reference.E, 1e-12)) << "order " << order << " " << to_string(b);
+      EXPECT_EQ(first_difference(plain.E, blocked.E), plain.E.size()) << "order " << order << " " << to_string(b);
+      EXPECT_EQ(first_difference(plain.E_prev, blocked.E_prev), plain.E.size());
+    }
+  }
+}
+
+}  // namespace
+}  // namespace lfm::testing
