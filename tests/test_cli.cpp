@@ -12,6 +12,7 @@
 #include "cli_helpers.hpp"
 #include "lattice/backend.hpp"
 #include "lattice/npy.hpp"
+#include "support/matchers.hpp"
 #include "support/test_states.hpp"
 
 namespace fs = std::filesystem;
@@ -50,7 +51,7 @@ class Cli : public ::testing::Test {
   std::vector<std::string> config_run(const std::string& out = "out") const {
     return {"run", "--config", (dir / "cfg.json").string(), "--init", (dir / "E.npy").string(),
             "--init-prev", (dir / "E_prev.npy").string(), "--steps", "10", "--quiet",
-            "--out", (dir / out).string()};
+            "--backend", "baseline", "--out", (dir / out).string()};
   }
 
   // Nothing but the inputs: no output directory, no staging leftovers.
@@ -73,7 +74,7 @@ TEST_F(Cli, WorkloadRunWritesEveryOutput) {
   EXPECT_THAT(r.out, HasSubstr("ms/step"));
   const auto summary = nlohmann::json::parse(read_file(dir / "out" / "summary.json"));
   EXPECT_EQ(summary["status"], "completed");
-  EXPECT_EQ(summary["backend"], "baseline");
+  EXPECT_EQ(summary["backend"], default_backend_name());
   EXPECT_EQ(summary["workload"], "wave_packet");
   EXPECT_EQ(summary["precision"], "float64");
   EXPECT_EQ(summary["steps"], 20);
@@ -110,6 +111,23 @@ TEST_F(Cli, ConfigRunIsBitIdenticalToTheLibrary) {
     ASSERT_EQ(E[i], expected.E[i]) << i;
     ASSERT_EQ(E_prev[i], expected.E_prev[i]) << i;
   }
+}
+
+// Without --backend, the default (validated) backend runs, and agrees with
+// the baseline within SPEC §6.
+TEST_F(Cli, DefaultBackendAgreesWithTheBaseline) {
+  std::vector<std::string> args = config_run();
+  args.erase(std::find(args.begin(), args.end(), "--backend"), std::find(args.begin(), args.end(), "--out"));
+  ASSERT_EQ(run_lfm(args).exit_code, 0);
+  State<double> expected = initial;
+  expected.chi_field.reset();
+  Params p = test_params(2);
+  p.dt = 0.2;
+  p.chi = 0.3;
+  make_backend("baseline")->advance(expected, p, 10);
+  EXPECT_THAT(read_npy_as<double>(dir / "out" / "E.npy"), FieldNear(expected.E, 1e-12));
+  const auto summary = nlohmann::json::parse(read_file(dir / "out" / "summary.json"));
+  EXPECT_EQ(summary["backend"], default_backend_name());
 }
 
 TEST_F(Cli, ChiFileOverridesTheScalar) {
