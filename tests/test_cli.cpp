@@ -54,6 +54,17 @@ class Cli : public ::testing::Test {
             "--backend", "baseline", "--out", (dir / out).string()};
   }
 
+  // What the baseline library gives for config_run() (scalar χ = 0.3).
+  State<double> baseline_after_config_run() const {
+    State<double> expected = initial;
+    expected.chi_field.reset();
+    Params p = test_params(2);
+    p.dt = 0.2;
+    p.chi = 0.3;
+    make_backend("baseline")->advance(expected, p, 10);
+    return expected;
+  }
+
   // Nothing but the inputs: no output directory, no staging leftovers.
   void expect_nothing_written() const {
     for (const auto& entry : fs::directory_iterator(dir.path())) {
@@ -99,12 +110,7 @@ TEST_F(Cli, WorkloadRunWritesEveryOutput) {
 TEST_F(Cli, ConfigRunIsBitIdenticalToTheLibrary) {
   const CliResult r = run_lfm(config_run());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  State<double> expected = initial;
-  expected.chi_field.reset();
-  Params p = test_params(2);
-  p.dt = 0.2;
-  p.chi = 0.3;
-  make_backend("baseline")->advance(expected, p, 10);
+  const State<double> expected = baseline_after_config_run();
   const auto E = read_npy_as<double>(dir / "out" / "E.npy");
   const auto E_prev = read_npy_as<double>(dir / "out" / "E_prev.npy");
   for (std::size_t i = 0; i < E.size(); ++i) {
@@ -119,12 +125,7 @@ TEST_F(Cli, DefaultBackendAgreesWithTheBaseline) {
   std::vector<std::string> args = config_run();
   args.erase(std::find(args.begin(), args.end(), "--backend"), std::find(args.begin(), args.end(), "--out"));
   ASSERT_EQ(run_lfm(args).exit_code, 0);
-  State<double> expected = initial;
-  expected.chi_field.reset();
-  Params p = test_params(2);
-  p.dt = 0.2;
-  p.chi = 0.3;
-  make_backend("baseline")->advance(expected, p, 10);
+  const State<double> expected = baseline_after_config_run();
   EXPECT_THAT(read_npy_as<double>(dir / "out" / "E.npy"), FieldNear(expected.E, 1e-12));
   const auto summary = nlohmann::json::parse(read_file(dir / "out" / "summary.json"));
   EXPECT_EQ(summary["backend"], default_backend_name());

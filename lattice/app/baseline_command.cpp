@@ -24,13 +24,6 @@ namespace {
 // and only their checksums are kept.
 constexpr std::size_t max_committed_cells = 32768;
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
-
 // FNV-1a over the bytes: a change anywhere in a regenerated field shows.
 template <class T>
 std::string fnv1a(const Field<T>& f) {

@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -51,6 +52,13 @@ std::string read_text_file(const fs::path& path) {
   std::ostringstream s;
   s << f.rdbuf();
   return s.str();
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
 }
 
 }  // namespace lfm::app

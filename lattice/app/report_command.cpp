@@ -151,15 +151,6 @@ double bandwidth_fraction(const Json& s) {
   return f1 < 1 ? f1 : s["candidate"]["fraction_of_triad_all_threads"].get<double>();
 }
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
-}
-
 std::string command_lines(const Inputs& in) {
   const Json& b = in.bench;
   std::vector<std::string> precisions;

@@ -10,6 +10,7 @@
 #include "lattice/diagnostics.hpp"
 #include "lattice/error.hpp"
 #include "lattice/npy.hpp"
+#include "commands.hpp"
 #include "progress.hpp"
 #include "run_output.hpp"
 
@@ -17,17 +18,6 @@ namespace fs = std::filesystem;
 
 namespace lfm::app {
 namespace {
-
-std::string read_text(const fs::path& path) {
-  std::ifstream f(path);
-  if (!f || fs::is_directory(path)) {
-    throw InputError(path.string() + ": cannot read file (" +
-                     (fs::exists(path) ? "not a readable file" : "no such file") + ")");
-  }
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
 
 // Applies KEY=VALUE overrides through the JSON reader, so they obey exactly
 // the rules of a config file. VALUE is JSON when it parses as JSON (numbers),
@@ -95,7 +85,7 @@ State<T> read_user_state(const RunArgs& a) {
 }
 
 Problem user_problem(const RunArgs& a) {
-  Params p = params_from_json(read_text(a.config), a.config.string());
+  Params p = params_from_json(read_text_file(a.config), a.config.string());
   if (a.precision) p.precision = parse_precision(*a.precision);
   p = apply_overrides(p, a.overrides);
   if (p.precision == Precision::float32) return {"config", p, read_user_state<float>(a)};

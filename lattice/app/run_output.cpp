@@ -1,5 +1,7 @@
 #include "run_output.hpp"
 
+#include "commands.hpp"
+
 #include <unistd.h>
 
 #include <cmath>
@@ -25,13 +27,6 @@ bool is_non_empty_dir(const fs::path& p) {
 
 double relative_change(double from, double to) {
   return from != 0 ? (to - from) / std::abs(from) : to - from;
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
 }
 
 void write_text(const fs::path& path, const std::string& text) {
