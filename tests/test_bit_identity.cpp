@@ -9,6 +9,7 @@
 #include "cpu/cpu_backend.hpp"
 #include "cpu/cpu_temporal_backend.hpp"
 #include "lattice/perf/validation.hpp"
+#include "support/backends.hpp"
 #include "support/matchers.hpp"
 #include "support/test_states.hpp"
 
@@ -90,6 +91,41 @@ TEST(CpuThreaded, LargeGridsMatchTheBaselineAndEachOther) {
       EXPECT_EQ(first_difference(plain.E_prev, blocked.E_prev), plain.E.size());
     }
   }
+}
+
+}  // namespace
+}  // namespace lfm::testing
+
+namespace lfm::testing {
+namespace {
+
+// thrust_omp sums each cell in cpu's order through the same kernel, so it
+// claims bit-identical fields to cpu: exact equality over every
+// configuration, on a small grid and on one above the threading threshold.
+TEST(ThrustOmp, BitIdenticalToCpu) {
+  LFM_BACKEND_OR_SKIP(thrust, std::string("thrust_omp"));
+  for (const auto& c : perf::validation_matrix({Precision::float64, Precision::float32})) {
+    const Grid g = cube(c.dims, c.dims == 1 ? 64 : c.dims == 2 ? 20 : 14);
+    Params p = test_params(c.order, c.boundary, c.gamma);
+    p.absorb_factor = 0.9;
+    p.precision = c.precision;
+    State<double> plain = random_state(g, 41, c.chi_field), other = plain;
+    if (c.precision == Precision::float64) {
+      CpuBackend().advance(plain, p, 7);
+      thrust->advance(other, p, 7);
+      EXPECT_EQ(first_difference(plain.E, other.E), plain.E.size()) << c.name();
+      EXPECT_EQ(first_difference(plain.E_prev, other.E_prev), plain.E.size()) << c.name();
+    } else {
+      State<float> plain32 = convert_state<float>(plain), other32 = plain32;
+      CpuBackend().advance(plain32, p, 7);
+      thrust->advance(other32, p, 7);
+      EXPECT_EQ(first_difference(plain32.E, other32.E), plain32.E.size()) << c.name();
+    }
+  }
+  State<double> big = random_state(cube(3, 40), 43, true), big_other = big;
+  CpuBackend().advance(big, test_params(4, Boundary::reflective), 5);
+  thrust->advance(big_other, test_params(4, Boundary::reflective), 5);
+  EXPECT_EQ(first_difference(big.E, big_other.E), big.E.size());
 }
 
 }  // namespace

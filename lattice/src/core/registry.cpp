@@ -3,6 +3,9 @@
 #include "baseline/baseline.hpp"
 #include "cpu/cpu_backend.hpp"
 #include "cpu/cpu_temporal_backend.hpp"
+#ifdef LFM_HAVE_THRUST_OMP
+#include "thrust/thrust_backend.hpp"
+#endif
 #include "lattice/backend.hpp"
 #include "lattice/error.hpp"
 #include "lattice/suggest.hpp"
@@ -32,6 +35,15 @@ std::vector<BackendInfo>& table() {
        "with the row function of `cpu` (bit-identical fields). Block depth chosen by "
        "timing 2, 3, 4, 6 and 8 on first use. 1D and 2D step as `cpu`.",
        "", [] { return std::make_unique<CpuTemporalBackend>(); }},
+      {"thrust_omp",
+       "The step as a Thrust for_each over cells with the shared per-cell kernel (the code a "
+       "CUDA build runs), on Thrust's OpenMP device system; reflective boundaries as one "
+       "for_each per axis over its boundary planes. Bit-identical to `cpu`.",
+#ifdef LFM_HAVE_THRUST_OMP
+       "", [] { return std::make_unique<ThrustOmpBackend>(); }},
+#else
+       "not built: CCCL (Thrust) headers were not found at configure time", nullptr},
+#endif
   };
   return backends;
 }
