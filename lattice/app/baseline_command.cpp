@@ -12,6 +12,7 @@
 #include "lattice/perf/bench.hpp"
 #include "lattice/run.hpp"
 #include "perf_json.hpp"
+#include "run_output.hpp"
 #include "table.hpp"
 
 namespace fs = std::filesystem;
@@ -48,13 +49,7 @@ nlohmann::ordered_json record_outputs(const SizeArgs& s, std::size_t n, int step
   options.diagnostics_every = 1;
   const RunResult result = run(problem, *backend, options);
 
-  std::string csv = "step,energy,invariant\n";
-  char line[128];
-  for (const auto& e : result.trace) {
-    std::snprintf(line, sizeof line, "%lld,%.17g,%.17g\n", static_cast<long long>(e.step), e.energy, e.invariant);
-    csv += line;
-  }
-  write_text_atomically(dir / "energy.csv", csv);
+  write_text_atomically(dir / "energy.csv", energy_csv(result));
 
   nlohmann::ordered_json j{{"steps", steps}, {"energy_csv", "energy.csv"}};
   std::visit(

@@ -36,14 +36,14 @@ void write_text(const fs::path& path, const std::string& text) {
   if (!f) throw std::runtime_error("could not write " + path.string());
 }
 
+}  // namespace
+
 std::string energy_csv(const RunResult& r) {
   std::ostringstream s;
   s << "step,energy,invariant\n" << std::setprecision(17);
   for (const auto& e : r.trace) s << e.step << ',' << e.energy << ',' << e.invariant << '\n';
   return s.str();
 }
-
-}  // namespace
 
 StagedOutput::StagedOutput(fs::path target, bool force) : target_(std::move(target)) {
   if (fs::exists(target_) && !fs::is_directory(target_)) {

@@ -36,6 +36,9 @@ struct RunRecord {
   std::int64_t steps_requested = 0;
 };
 
+// The energy trace as CSV: step,energy,invariant with 17 significant digits.
+std::string energy_csv(const RunResult& r);
+
 // summary.json, energy.csv, E.npy and E_prev.npy. Returns the summary text.
 std::string write_run_outputs(const StagedOutput& out, const Problem& problem,
                               const RunResult& result, const RunRecord& record);

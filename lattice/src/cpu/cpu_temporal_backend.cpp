@@ -30,55 +30,63 @@ std::vector<std::size_t> plane_order(std::size_t nz, std::size_t start, bool ref
   return order;
 }
 
-// `depth` steps of a 3D state in one wavefront pass. Every thread runs the
-// same deterministic schedule; the rows of each plane are shared out with
-// `omp for`, whose barrier orders the planes.
+// The wavefront as a list of (level, plane) in execution order. It depends
+// only on the plane count, stencil radius, depth and boundary, so it is
+// worked out once per block shape, before any thread starts: level k of
+// plane z goes as soon as level k−1 holds planes z−r … z+r, one plane per
+// level per round, so level 1 leads and the wave stays narrow.
+struct Visit {
+  int level;
+  std::size_t plane;
+};
+
+std::vector<Visit> wavefront_schedule(std::size_t nz, std::size_t r, int depth, bool reflective) {
+  std::vector<std::vector<std::size_t>> order(depth + 1);
+  for (int k = 1; k <= depth; ++k) order[k] = plane_order(nz, (static_cast<std::size_t>(k - 1) * r) % nz, reflective);
+  std::vector<std::vector<char>> done(depth + 1, std::vector<char>(nz, 0));
+  std::fill(done[0].begin(), done[0].end(), 1);
+  std::vector<std::size_t> next(depth + 1, 0);
+  const auto ready = [&](int k, std::size_t z) {
+    for (long d = -static_cast<long>(r); d <= static_cast<long>(r); ++d) {
+      if (!done[k - 1][cpu::wrap(z, d, nz)]) return false;
+    }
+    if (reflective && z == 0) return done[k][1] != 0;
+    if (reflective && z == nz - 1) return done[k][nz - 2] != 0;
+    return true;
+  };
+  std::vector<Visit> schedule;
+  while (schedule.size() < static_cast<std::size_t>(depth) * nz) {
+    for (int k = 1; k <= depth; ++k) {
+      if (next[k] < nz && ready(k, order[k][next[k]])) {
+        const std::size_t z = order[k][next[k]++];
+        done[k][z] = 1;
+        schedule.push_back({k, z});
+      }
+    }
+  }
+  return schedule;
+}
+
+// One block of steps following `schedule`. Every thread walks the same list;
+// the rows of each plane are shared out with `omp for`, whose barrier
+// orders the planes.
 template <class T, int Order, bool ChiField>
-void wavefront(State<T>& st, const Params& p, int depth) {
+void wavefront(State<T>& st, const Params& p, const std::vector<Visit>& schedule, int depth) {
   const cpu::Shape3 s = cpu::shape3(st.grid());
-  const std::size_t r = Order / 2;
   const bool reflective = p.boundary == Boundary::reflective;
   T* buffer[2] = {st.E.data(), st.E_prev.data()};  // level k lives in buffer[k % 2]
   const T* chi = ChiField ? st.chi_field->data() : nullptr;
 
-  std::vector<std::vector<std::size_t>> order(depth + 1);
-  for (int k = 1; k <= depth; ++k) order[k] = plane_order(s.nz, (static_cast<std::size_t>(k - 1) * r) % s.nz, reflective);
-
 #pragma omp parallel if (s.worth_threads())
-  {
-    // Per-thread copies of the schedule state: identical on every thread.
-    std::vector<std::vector<char>> done(depth + 1, std::vector<char>(s.nz, 0));
-    std::fill(done[0].begin(), done[0].end(), 1);
-    std::vector<std::size_t> next(depth + 1, 0);
-    const auto ready = [&](int k, std::size_t z) {
-      for (long d = -static_cast<long>(r); d <= static_cast<long>(r); ++d) {
-        if (!done[k - 1][cpu::wrap(z, d, s.nz)]) return false;
-      }
-      if (reflective && z == 0) return done[k][1] != 0;
-      if (reflective && z == s.nz - 1) return done[k][s.nz - 2] != 0;
-      return true;
-    };
-    std::size_t remaining = static_cast<std::size_t>(depth) * s.nz;
-    while (remaining > 0) {
-      // One plane per level per round: level 1 leads and each later level
-      // follows as soon as its inputs exist, so the wave stays narrow.
-      for (int k = 1; k <= depth; ++k) {
-        if (next[k] < s.nz && ready(k, order[k][next[k]])) {
-          const std::size_t z = order[k][next[k]];
-          T* out = buffer[k % 2];
-          if (reflective && (z == 0 || z == s.nz - 1)) {
-            cpu::copy_plane(out, s, z, z == 0 ? 1 : s.nz - 2);
-          } else {
-            const auto a = cpu::step_args<T>(buffer[(k + 1) % 2], out, chi, st.grid(), p);
+  for (const Visit& v : schedule) {
+    T* out = buffer[v.level % 2];
+    if (reflective && (v.plane == 0 || v.plane == s.nz - 1)) {
+      cpu::copy_plane(out, s, v.plane, v.plane == 0 ? 1 : s.nz - 2);
+    } else {
+      const auto a = cpu::step_args<T>(buffer[(v.level + 1) % 2], out, chi, st.grid(), p);
 #pragma omp for schedule(static)
-            for (std::size_t y = 0; y < s.ny; ++y) cpu::update_row<T, 3, Order, ChiField>(a, z, y);
-            if (reflective) cpu::reflect_in_plane(out, s, 3, z);
-          }
-          done[k][z] = 1;
-          ++next[k];
-          --remaining;
-        }
-      }
+      for (std::size_t y = 0; y < s.ny; ++y) cpu::update_row<T, 3, Order, ChiField>(a, v.plane, y);
+      if (reflective) cpu::reflect_in_plane(out, s, 3, v.plane);
     }
   }
   // Level `depth` is the newest: it is in E when depth is even.
@@ -88,12 +96,17 @@ void wavefront(State<T>& st, const Params& p, int depth) {
 
 template <class T>
 void advance_blocked(State<T>& s, const Params& p, std::int64_t steps, int depth) {
-  while (steps > 0) {
-    const int d = static_cast<int>(std::min<std::int64_t>(depth, steps));
+  const std::size_t nz = s.grid().extent(0);
+  const auto r = static_cast<std::size_t>(p.stencil_radius());
+  const bool reflective = p.boundary == Boundary::reflective;
+  const std::vector<Visit> full = wavefront_schedule(nz, r, depth, reflective);
+  const int rest = static_cast<int>(steps % depth);
+  const std::vector<Visit> partial = rest ? wavefront_schedule(nz, r, rest, reflective) : std::vector<Visit>{};
+  for (; steps > 0; steps -= std::min<std::int64_t>(depth, steps)) {
+    const bool whole = steps >= depth;
     cpu::dispatch(3, p.stencil_order, s.chi_field.has_value(), [&](auto, auto o, auto c) {
-      wavefront<T, decltype(o)::value, decltype(c)::value>(s, p, d);
+      wavefront<T, decltype(o)::value, decltype(c)::value>(s, p, whole ? full : partial, whole ? depth : rest);
     });
-    steps -= d;
   }
 }
 
