@@ -24,32 +24,43 @@ std::size_t first_difference(const Field<T>& a, const Field<T>& b) {
   return a.size();
 }
 
+// Runs `reference` and `candidate` from the same state for one validation
+// case (the grid sized by dimension) and expects identical bits.
 template <class T>
-void expect_identical(const perf::ValidationCase& c, int depth, std::int64_t steps) {
+void expect_identical(Backend& reference, Backend& candidate, const perf::ValidationCase& c,
+                      std::int64_t steps, const std::string& label) {
   // 14 planes: enough for the order-4 wave (it needs at least 10).
   const Grid g = cube(c.dims, c.dims == 1 ? 64 : c.dims == 2 ? 20 : 14);
   Params p = test_params(c.order, c.boundary, c.gamma);
   p.absorb_factor = 0.9;
   p.precision = c.precision;
   const State<T> initial = convert_state<T>(random_state(g, 17, c.chi_field));
-  State<T> plain = initial, blocked = initial;
-  CpuBackend().advance(plain, p, steps);
-  CpuTemporalBackend(depth).advance(blocked, p, steps);
-  EXPECT_EQ(blocked.step, plain.step);
-  EXPECT_EQ(first_difference(plain.E, blocked.E), plain.E.size()) << c.name() << " depth " << depth;
-  EXPECT_EQ(first_difference(plain.E_prev, blocked.E_prev), plain.E_prev.size()) << c.name() << " depth " << depth;
+  State<T> plain = initial, other = initial;
+  reference.advance(plain, p, steps);
+  candidate.advance(other, p, steps);
+  EXPECT_EQ(other.step, plain.step);
+  EXPECT_EQ(first_difference(plain.E, other.E), plain.E.size()) << c.name() << " " << label;
+  EXPECT_EQ(first_difference(plain.E_prev, other.E_prev), plain.E_prev.size()) << c.name() << " " << label;
+}
+
+// The same over the whole validation matrix, both precisions.
+void expect_identical_everywhere(Backend& reference, Backend& candidate, std::int64_t steps,
+                                 const std::string& label) {
+  for (const auto& c : perf::validation_matrix({Precision::float64, Precision::float32})) {
+    if (c.precision == Precision::float64) {
+      expect_identical<double>(reference, candidate, c, steps, label);
+    } else {
+      expect_identical<float>(reference, candidate, c, steps, label);
+    }
+  }
 }
 
 class CpuTemporalBitIdentical : public ::testing::TestWithParam<int> {};
 
 TEST_P(CpuTemporalBitIdentical, EveryConfiguration) {
-  for (const auto& c : perf::validation_matrix({Precision::float64, Precision::float32})) {
-    if (c.precision == Precision::float64) {
-      expect_identical<double>(c, GetParam(), 11);
-    } else {
-      expect_identical<float>(c, GetParam(), 11);
-    }
-  }
+  CpuBackend cpu;
+  CpuTemporalBackend blocked(GetParam());
+  expect_identical_everywhere(cpu, blocked, 11, "depth " + std::to_string(GetParam()));
 }
 
 INSTANTIATE_TEST_SUITE_P(BlockDepth, CpuTemporalBitIdentical, ::testing::Values(2, 3, 4, 8));
@@ -66,11 +77,6 @@ TEST(CpuTemporal, TunedDepthIsBitIdenticalToo) {
   EXPECT_EQ(first_difference(plain.E, blocked.E), plain.E.size());
 }
 
-}  // namespace
-}  // namespace lfm::testing
-
-namespace lfm::testing {
-namespace {
 
 // Grids above the threading threshold (32k cells), so that the parallel
 // rows and the shared wavefront schedule run on several threads: equal to
@@ -93,35 +99,14 @@ TEST(CpuThreaded, LargeGridsMatchTheBaselineAndEachOther) {
   }
 }
 
-}  // namespace
-}  // namespace lfm::testing
-
-namespace lfm::testing {
-namespace {
 
 // thrust_omp sums each cell in cpu's order through the same kernel, so it
 // claims bit-identical fields to cpu: exact equality over every
 // configuration, on a small grid and on one above the threading threshold.
 TEST(ThrustOmp, BitIdenticalToCpu) {
   LFM_BACKEND_OR_SKIP(thrust, std::string("thrust_omp"));
-  for (const auto& c : perf::validation_matrix({Precision::float64, Precision::float32})) {
-    const Grid g = cube(c.dims, c.dims == 1 ? 64 : c.dims == 2 ? 20 : 14);
-    Params p = test_params(c.order, c.boundary, c.gamma);
-    p.absorb_factor = 0.9;
-    p.precision = c.precision;
-    State<double> plain = random_state(g, 41, c.chi_field), other = plain;
-    if (c.precision == Precision::float64) {
-      CpuBackend().advance(plain, p, 7);
-      thrust->advance(other, p, 7);
-      EXPECT_EQ(first_difference(plain.E, other.E), plain.E.size()) << c.name();
-      EXPECT_EQ(first_difference(plain.E_prev, other.E_prev), plain.E.size()) << c.name();
-    } else {
-      State<float> plain32 = convert_state<float>(plain), other32 = plain32;
-      CpuBackend().advance(plain32, p, 7);
-      thrust->advance(other32, p, 7);
-      EXPECT_EQ(first_difference(plain32.E, other32.E), plain32.E.size()) << c.name();
-    }
-  }
+  CpuBackend cpu;
+  expect_identical_everywhere(cpu, *thrust, 7, "thrust_omp");
   State<double> big = random_state(cube(3, 40), 43, true), big_other = big;
   CpuBackend().advance(big, test_params(4, Boundary::reflective), 5);
   thrust->advance(big_other, test_params(4, Boundary::reflective), 5);
