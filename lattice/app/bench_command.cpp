@@ -98,7 +98,7 @@ int bench_command(const BenchArgs& a) {
     perf::ResourceMonitor monitor;
     monitor.start();
     perf::PairTimings timings =
-        perf::measure_interleaved(ref, cand, {a.size.workload, a.size.dim, n, a.warmup, a.reps, 0, a.min_rep_seconds});
+        perf::measure_interleaved(ref, cand, {a.size.workload, a.size.dim, n, a.warmup, a.reps, a.min_rep_seconds});
     measured.push_back({n, std::move(timings), monitor.stop()});
   }
 

@@ -36,9 +36,4 @@ Params test_params(int order, Boundary boundary, double gamma) {
   return p;
 }
 
-std::string case_name(int dims, const Params& p) {
-  return std::to_string(dims) + "d_o" + std::to_string(p.stencil_order) + "_" +
-         std::string(to_string(p.boundary));
-}
-
 }  // namespace lfm::testing

@@ -17,7 +17,4 @@ State<double> random_state(const Grid& g, std::uint64_t seed, bool chi_field);
 // Stable defaults for tests: dt = 0.2, dx = 1, χ = 0.3.
 Params test_params(int order, Boundary boundary = Boundary::periodic, double gamma = 0.0);
 
-// A readable test-name fragment: "3d_o4_absorbing".
-std::string case_name(int dims, const Params& p);
-
 }  // namespace lfm::testing

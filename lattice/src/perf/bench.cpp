@@ -40,11 +40,10 @@ std::size_t cells_of(const BenchCase& bench) {
   return static_cast<std::size_t>(std::pow(static_cast<double>(bench.n), bench.dims));
 }
 
-// Steps per repetition: as asked, or enough to reach min_rep_seconds at the
+// Steps per repetition: enough to reach min_rep_seconds at the
 // slowest side's measured pace, rounded up to a multiple both sides run at
 // full speed (a temporally blocked backend advances in blocks).
 std::int64_t steps_per_rep(const BenchCase& bench, double slowest_step_s, std::int64_t multiple) {
-  if (bench.steps > 0) return bench.steps;
   const auto steps = std::max<std::int64_t>(
       1, static_cast<std::int64_t>(std::ceil(bench.min_rep_seconds / std::max(slowest_step_s, 1e-9))));
   return (steps + multiple - 1) / multiple * multiple;

@@ -23,9 +23,7 @@ struct BenchCase {
   std::size_t n = 64;
   int warmup = 2;        // untimed repetitions (first touch, caches, frequency)
   int repetitions = 10;
-  // Steps per repetition; 0 chooses enough for the slower side to take
-  // about `min_rep_seconds`.
-  std::int64_t steps = 0;
+  // Each repetition runs enough steps for the slower side to take about this.
   double min_rep_seconds = 0.2;
 };
 
