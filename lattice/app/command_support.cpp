@@ -1,4 +1,9 @@
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
 
 #include <ctime>
 #include <fstream>
@@ -59,6 +64,50 @@ std::string utc_now() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
   return buf;
+}
+
+std::string gnuplot_quoted(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("''") : std::string(1, c);
+  return q + "'";
+}
+
+namespace {
+
+bool on_path(const std::string& exe) {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "");
+  for (std::string d; std::getline(dirs, d, ':');) {
+    if (!d.empty() && access((fs::path(d) / exe).c_str(), X_OK) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string plot_png(const fs::path& png, int width, int height, const std::string& script) {
+  if (!on_path("gnuplot")) return "gnuplot is not on PATH (install gnuplot-nox)";
+  const std::string tmp = png.string() + ".partial-" + std::to_string(getpid());
+  const std::string text = "set terminal pngcairo noenhanced size " + std::to_string(width) + "," +
+                           std::to_string(height) + "\nset output " + gnuplot_quoted(tmp) + "\n" + script;
+  // A gnuplot that dies early must not take this process down with SIGPIPE;
+  // its own messages go straight to stderr.
+  const auto old_handler = std::signal(SIGPIPE, SIG_IGN);
+  FILE* pipe = popen("gnuplot", "w");
+  int status = -1;
+  if (pipe) {
+    std::fwrite(text.data(), 1, text.size(), pipe);
+    status = pclose(pipe);
+  }
+  std::signal(SIGPIPE, old_handler);
+  std::error_code ec;
+  if (status != 0 || !fs::exists(tmp) || fs::file_size(tmp, ec) == 0) {
+    fs::remove(tmp, ec);
+    return "gnuplot failed (exit status " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : status) +
+           ")";
+  }
+  fs::rename(tmp, png, ec);
+  return ec ? "cannot rename the plot to " + png.string() + " (" + ec.message() + ")" : "";
 }
 
 }  // namespace lfm::app

@@ -63,12 +63,21 @@ struct CompareArgs {
   double alpha = 0.05;
 };
 
+struct TiersArgs {
+  std::string backend;            // empty: the default backend
+  std::vector<int> tiers;         // empty: all four
+  std::vector<std::string> checks;  // ids; empty: every check of the chosen tiers
+  std::filesystem::path out;      // default results/<backend>
+};
+
 int validate_command(const ValidateArgs& a);
 int bench_command(const BenchArgs& a);
 int baseline_command(const BaselineArgs& a);
 int profile_command(const ProfileArgs& a);
 int report_command(const ReportArgs& a);
 int compare_command(const CompareArgs& a);
+// Exit 0 when every check passed, 5 when one failed.
+int tiers_command(const TiersArgs& a);
 
 // Runs the validation matrix and prints its table (failures only unless
 // all_rows); shared by `validate` and `bench`, which refuses to time an
@@ -84,5 +93,10 @@ void write_text_atomically(const std::filesystem::path& path, const std::string&
 std::string read_text_file(const std::filesystem::path& path);
 // "2026-11-24T21:33:05Z": when a record was made.
 std::string utc_now();
+// 'text' with quotes doubled: a string literal for a gnuplot script.
+std::string gnuplot_quoted(const std::string& s);
+// Runs gnuplot on `script` with a PNG terminal of that size writing `png`
+// (atomically); returns why no plot was made, or "" when it was.
+std::string plot_png(const std::filesystem::path& png, int width, int height, const std::string& script);
 
 }  // namespace lfm::app

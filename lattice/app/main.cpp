@@ -123,6 +123,15 @@ int main(int argc, char** argv) {
   compare->add_option("--threshold", compare_args.threshold, "Smallest change that counts")->capture_default_str();
   compare->add_option("--alpha", compare_args.alpha, "Significance level")->capture_default_str();
 
+  lfm::app::TiersArgs tiers_args;
+  auto* tiers = app.add_subcommand(
+      "tiers", "Physics validation tiers on a backend; exit 5 when a check fails");
+  tiers->add_option("--backend", tiers_args.backend, "Backend (default: the default backend)");
+  tiers->add_option("--tier", tiers_args.tiers,
+                    "Tier to run, repeatable: 1 relativistic, 2 gravity analogue, 3 energy, 4 quantization");
+  tiers->add_option("--check", tiers_args.checks, "Check id to run, repeatable (see tiers.json)");
+  tiers->add_option("--out", tiers_args.out, "Directory for tiers.json and the plot (default results/B)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -137,6 +146,7 @@ int main(int argc, char** argv) {
     if (profile->parsed()) return lfm::app::profile_command(profile_args);
     if (report->parsed()) return lfm::app::report_command(report_args);
     if (compare->parsed()) return lfm::app::compare_command(compare_args);
+    if (tiers->parsed()) return lfm::app::tiers_command(tiers_args);
     if (run_args.workload.empty() == run_args.config.empty()) {
       throw lfm::InputError(
           "lfm run needs either a WORKLOAD name or --config/--init/--init-prev, not both");

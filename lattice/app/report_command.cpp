@@ -171,29 +171,11 @@ std::string command_lines(const Inputs& in) {
   return "```\n" + in.validation.value("command_line", v) + "\n" + b.value("command_line", bench) + "\n```\n";
 }
 
-std::string gnuplot_quoted(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("''") : std::string(1, c);
-  return q + "'";
-}
-
-bool on_path(const std::string& exe) {
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "");
-  for (std::string d; std::getline(dirs, d, ':');) {
-    if (!d.empty() && access((fs::path(d) / exe).c_str(), X_OK) == 0) return true;
-  }
-  return false;
-}
-
 // Draws ms/step and fraction of triad against cells; returns why not, or "".
 std::string write_plot(const Json& b, const fs::path& png) {
-  if (!on_path("gnuplot")) return "gnuplot is not on PATH (install gnuplot-nox)";
-  const std::string tmp = png.string() + ".partial-" + std::to_string(getpid());
   std::string ref = label(b, "reference"), cand = label(b, "candidate");
   if (ref == cand) ref += " (reference)", cand += " (candidate)";
   std::ostringstream script;
-  script << "set terminal pngcairo noenhanced size 1000,450\nset output " << gnuplot_quoted(tmp) << "\n";
   for (const char* side : {"reference", "candidate"}) {
     script << "$" << side << " << EOD\n";
     for (const auto& s : b["sizes"]) {
@@ -213,25 +195,7 @@ std::string write_plot(const Json& b, const fs::path& png) {
          << "set yrange [0:*]\nset ylabel 'fraction of 1-thread stream triad'\n"
          << "plot $reference using 1:3" << plot << gnuplot_quoted(ref) << ", $candidate using 1:3" << cplot
          << gnuplot_quoted(cand) << "\nunset multiplot\nunset output\n";
-  // A gnuplot that dies early must not take this process down with SIGPIPE;
-  // its own messages go straight to stderr.
-  const auto old_handler = std::signal(SIGPIPE, SIG_IGN);
-  FILE* pipe = popen("gnuplot", "w");
-  int status = -1;
-  if (pipe) {
-    const std::string text = script.str();
-    std::fwrite(text.data(), 1, text.size(), pipe);
-    status = pclose(pipe);
-  }
-  std::signal(SIGPIPE, old_handler);
-  std::error_code ec;
-  if (status != 0 || !fs::exists(tmp) || fs::file_size(tmp, ec) == 0) {
-    fs::remove(tmp, ec);
-    return "gnuplot failed (exit status " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : status) +
-           ")";
-  }
-  fs::rename(tmp, png, ec);
-  return ec ? "cannot rename the plot to " + png.string() + " (" + ec.message() + ")" : "";
+  return plot_png(png, 1000, 450, script.str());
 }
 
 std::string validation_section(const Inputs& in) {
