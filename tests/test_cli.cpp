@@ -107,6 +107,16 @@ TEST_F(Cli, WorkloadRunWritesEveryOutput) {
   EXPECT_TRUE(fs::exists(dir / "out" / "E_prev.npy"));
 }
 
+// An autotuning backend's choice is part of the record of a run.
+TEST_F(Cli, SummaryRecordsTheAutotunedBlocking) {
+  const CliResult r = run_lfm({"run", "wave_packet", "--dim", "3", "--n", "16", "--steps", "8",
+                               "--backend", "cpu_temporal", "--quiet", "--out", (dir / "out").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto summary = nlohmann::json::parse(read_file(dir / "out" / "summary.json"));
+  ASSERT_TRUE(summary.contains("backend_tuning"));
+  EXPECT_THAT(summary["backend_tuning"].get<std::string>(), HasSubstr("block depth"));
+}
+
 TEST_F(Cli, ConfigRunIsBitIdenticalToTheLibrary) {
   const CliResult r = run_lfm(config_run());
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -159,7 +159,7 @@ int run_command(const RunArgs& a) {
   const RunResult result = run(problem, *backend, options);
   progress.finish();
 
-  write_run_outputs(out, problem, result, {info.name, a.command_line, a.steps});
+  write_run_outputs(out, problem, result, {info.name, a.command_line, a.steps, backend->tuning()});
   out.commit();
   print_summary(problem, result, info.name, a.out);
   return result.diverged_at < 0 ? 0 : 3;

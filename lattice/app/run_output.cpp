@@ -92,6 +92,7 @@ std::string write_run_outputs(const StagedOutput& out, const Problem& problem,
   if (result.diverged_at >= 0) j["diverged_at_step"] = result.diverged_at;
   j["workload"] = problem.name;
   j["backend"] = record.backend;
+  if (!record.tuning.empty()) j["backend_tuning"] = record.tuning;
   j["precision"] = std::string(to_string(p.precision));
   j["shape"] = g.shape();
   j["cells"] = g.cells();

@@ -34,6 +34,7 @@ struct RunRecord {
   std::string backend;
   std::string command_line;
   std::int64_t steps_requested = 0;
+  std::string tuning;  // the backend's autotuned choice, if any
 };
 
 // The energy trace as CSV: step,energy,invariant with 17 significant digits.

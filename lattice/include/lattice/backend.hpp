@@ -24,6 +24,9 @@ class Backend {
   // Step counts that are multiples of this run at full speed (a temporally
   // blocked backend advances in blocks); timing loops round up to it.
   virtual std::int64_t preferred_step_multiple() const { return 1; }
+  // What an autotuning backend chose on first use ("block depth 4, bands
+  // of 32 rows"), for run summaries and benchmark records; "" otherwise.
+  virtual std::string tuning() const { return ""; }
 };
 
 struct BackendInfo {

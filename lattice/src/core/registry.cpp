@@ -32,8 +32,10 @@ std::vector<BackendInfo>& table() {
       {"cpu_temporal",
        "Wavefront temporal blocking along the slowest axis: several steps per pass over "
        "memory, level k of a plane computed once level k-1 holds its neighbour planes, "
-       "with the row function of `cpu` (bit-identical fields). Block depth chosen by "
-       "timing 2, 3, 4, 6 and 8 on first use. 1D and 2D step as `cpu`.",
+       "with the row function of `cpu` (bit-identical fields); large planes cut into bands "
+       "of rows skewed from level to level so that a band's wave stays in L2. Block depth "
+       "(2-8) and band height (16-64 rows or whole planes) chosen by timing on first use. "
+       "1D and 2D step as `cpu`.",
        "", [] { return std::make_unique<CpuTemporalBackend>(); }},
       {"thrust_omp",
        "The step as a Thrust for_each over cells with the shared per-cell kernel (the code a "

@@ -73,6 +73,7 @@ SingleTimings measure(const Contender& contender, const BenchCase& bench) {
   out.cells = cells_of(bench);
   out.steps_per_rep = steps_per_rep(bench, pace(run), run.backend->preferred_step_multiple());
   for (int w = 0; w < bench.warmup; ++w) run.seconds_for(out.steps_per_rep);
+  out.timings.tuning = run.backend->tuning();
   for (int r = 0; r < bench.repetitions; ++r) {
     out.timings.seconds_per_step.push_back(run.seconds_for(out.steps_per_rep) /
                                            static_cast<double>(out.steps_per_rep));
@@ -95,6 +96,8 @@ PairTimings measure_interleaved(const Contender& reference, const Contender& can
     ref.seconds_for(out.steps_per_rep);
     cand.seconds_for(out.steps_per_rep);
   }
+  out.reference.tuning = ref.backend->tuning();
+  out.candidate.tuning = cand.backend->tuning();
   const auto per_step = [&](double s) { return s / static_cast<double>(out.steps_per_rep); };
   for (int r = 0; r < bench.repetitions; ++r) {
     if (r % 2 == 0) {

@@ -29,6 +29,7 @@ struct BenchCase {
 
 struct Timings {
   std::vector<double> seconds_per_step;  // one per repetition
+  std::string tuning;                    // what the backend chose on first use, if it tunes
 };
 
 struct PairTimings {
