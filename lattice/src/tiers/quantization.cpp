@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "lattice/diagnostics.hpp"
+#include "lattice/oracle.hpp"
 #include "lattice/tiers.hpp"
 #include "tiers/amplitude_fits.hpp"
 
@@ -182,9 +183,11 @@ Outcome run_stability_boundary(Backend& b) {
       p.dt = 1.01 * limit;
       State<double> s = seeded_bump(g);
       const std::vector<double> seed = checkerboard(g);
-      // The checkerboard's recurrence a_{n+1} = (2 − s) a_n − a_{n−1} with
-      // s > 4 has roots r and 1/r, r = (2 − s − √((2 − s)² − 4))/2 < −1.
-      const double s_high = p.dt * p.dt * (p.c2() * laplacian_max_eigenvalue(p, g.dims()) + p.chi * p.chi);
+      // The checkerboard's recurrence a_{n+1} = (2 − s) a_n − a_{n−1}, with s
+      // from its own symbol (SPEC §5), has roots r and 1/r when s > 4,
+      // r = (2 − s − √((2 − s)² − 4))/2 < −1.
+      const std::vector<long> nyquist(static_cast<std::size_t>(g.dims()), static_cast<long>(g.extent(0) / 2));
+      const double s_high = p.dt * p.dt * (p.c2() * laplacian_symbol(p, g, nyquist) + p.chi * p.chi);
       const double r = (2 - s_high - std::sqrt((2 - s_high) * (2 - s_high) - 4)) / 2;
       b.advance(s, p, 40);
       std::vector<double> t, a;
