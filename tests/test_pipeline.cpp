@@ -183,3 +183,35 @@ TEST_F(Compare, RefusesRecordsOfDifferentWorkloads) {
 
 }  // namespace
 }  // namespace lfm::testing
+
+namespace lfm::testing {
+namespace {
+
+TEST(Tiers, WritesATableJsonAndTheDispersionPlot) {
+  TempDir dir;
+  const CliResult r = run_lfm({"tiers", "--backend", "cpu", "--check", "dispersion", "--check", "damping",
+                               "--out", dir.path().string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("2 of 2 checks passed"));
+  const json j = json::parse(read_file(dir / "tiers.json"));
+  EXPECT_EQ(j["backend"], "cpu");
+  EXPECT_TRUE(j["passed"].get<bool>());
+  ASSERT_EQ(j["checks"].size(), 2u);
+  EXPECT_EQ(j["checks"][0]["id"], "dispersion");
+  EXPECT_FALSE(j["checks"][0]["comparisons"].empty());
+  EXPECT_EQ(j["checks"][0]["series"][0]["name"], "dispersion");
+  EXPECT_EQ(j["checks"][1]["id"], "damping");
+  EXPECT_TRUE(fs::exists(dir / "tiers_dispersion.png")) << r.out;  // gnuplot-nox is a dependency
+}
+
+TEST(Tiers, UnknownCheckOrTierIsAnInputError) {
+  for (const auto& args : {std::vector<std::string>{"tiers", "--check", "dispersoin"},
+                           std::vector<std::string>{"tiers", "--tier", "7"}}) {
+    const CliResult r = run_lfm(args);
+    EXPECT_EQ(r.exit_code, 2) << args.back();
+    EXPECT_THAT(r.err, HasSubstr(args.back()));
+  }
+}
+
+}  // namespace
+}  // namespace lfm::testing

@@ -5,15 +5,25 @@
 
 namespace lfm::app {
 
+namespace {
+
+// Columns on a terminal: UTF-8 continuation bytes take no column (Δ, χ, γ).
+std::size_t columns(const std::string& s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+}  // namespace
+
 void Table::print(std::ostream& os) const {
   std::vector<std::size_t> width;
   for (const auto& row : rows_) {
     width.resize(std::max(width.size(), row.size()), 0);
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], columns(row[c]));
   }
   for (std::size_t r = 0; r < rows_.size(); ++r) {
     for (std::size_t c = 0; c < rows_[r].size(); ++c) {
-      os << rows_[r][c] << std::string(width[c] - rows_[r][c].size() + 2, ' ');
+      os << rows_[r][c] << std::string(width[c] - columns(rows_[r][c]) + 2, ' ');
     }
     os << '\n';
     if (r == 0) {
