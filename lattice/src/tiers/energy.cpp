@@ -10,7 +10,7 @@
 #include "lattice/oracle.hpp"
 #include "lattice/tiers.hpp"
 #include "lattice/workloads.hpp"
-#include "tiers/amplitude_fits.hpp"
+#include "tiers/wave_fit.hpp"
 #include "tiers/sponge_reflection.hpp"
 
 namespace lfm::tiers {

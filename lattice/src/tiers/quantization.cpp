@@ -7,7 +7,7 @@
 #include "lattice/diagnostics.hpp"
 #include "lattice/oracle.hpp"
 #include "lattice/tiers.hpp"
-#include "tiers/amplitude_fits.hpp"
+#include "tiers/wave_fit.hpp"
 
 namespace lfm::tiers {
 namespace {
@@ -104,7 +104,7 @@ Outcome run_bound_modes(Backend& b) {
       // which lets ~1e-14 of a neighbouring mode into the projection; the
       // fit's round-off ε · √steps amplified by 1/(ωΔt)² ≤ 110 to ~1e-12.
       out.comparisons.push_back({"omega of bound mode " + std::to_string(j) + ", " + well.name,
-                                 detail::mode_frequency(amplitudes[j], p.dt), expected, 1e-6, Judge::relative});
+                                 detail::recurrence_omega(amplitudes[j], p.dt), expected, 1e-6, Judge::relative});
     }
   }
   return out;

@@ -109,4 +109,20 @@ double measured_mode_omega(Backend& b, const Grid& g, const Params& p, const std
   return recurrence_omega(a, p.dt);
 }
 
+double log_slope(std::span<const double> x, std::span<const double> y) {
+  if (x.size() != y.size() || x.size() < 2) throw std::logic_error("log_slope needs two or more points");
+  const double count = static_cast<double>(x.size());
+  double mean_x = 0, mean_l = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    mean_x += x[i] / count;
+    mean_l += std::log(std::abs(y[i])) / count;
+  }
+  double sxy = 0, sxx = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sxy += (x[i] - mean_x) * (std::log(std::abs(y[i])) - mean_l);
+    sxx += (x[i] - mean_x) * (x[i] - mean_x);
+  }
+  return sxy / sxx;
+}
+
 }  // namespace lfm::tiers::detail

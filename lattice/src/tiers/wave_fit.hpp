@@ -1,6 +1,6 @@
 #pragma once
-// Measurements shared by the relativistic and gravity-analogue checks: the
-// frequency of a lattice mode from its samples, the discrete dispersion
+// Measurements shared by the tiers' checks: the frequency of a lattice mode
+// from its samples, the rate of an exponential, the discrete dispersion
 // relation of SPEC §5 for any real wave number, and the sampling loop that
 // steps a backend between samples.
 #include <cstdint>
@@ -21,6 +21,8 @@ namespace lfm::tiers::detail {
 double recurrence_cosine(std::span<const double> a);
 // The angular frequency that fit implies, samples `dt` apart.
 double recurrence_omega(std::span<const double> a, double dt);
+// Least-squares slope of ln|y| against x: the rate of y ∝ e^{rate·x}.
+double log_slope(std::span<const double> x, std::span<const double> y);
 
 // Symbol of −∂²_h along one axis for a real wave number k (SPEC §5):
 // order 2: 4 sin²(kΔx/2)/Δx²; order 4: (16 sin²(kΔx/2) − sin²(kΔx))/(3Δx²).
