@@ -6,6 +6,7 @@
 #include <mutex>
 #include <vector>
 
+#include "cuda/cuda_backends.hpp"
 #include "cuda/steps.cuh"
 #include "lattice/grid.hpp"
 

@@ -17,7 +17,10 @@ namespace lfm::cuda {
 // asked of the runtime once per process. Safe without a GPU or driver.
 const std::string& device_unavailable_reason();
 
-// "NVIDIA H100 80GB HBM3, compute 9.0, driver 13.0" for reports.
+// "NVIDIA H100 80GB HBM3": the key of the tuning cache.
+std::string device_name();
+
+// "NVIDIA H100 80GB HBM3, compute 9.0, 81559 MiB, driver 13.0" for reports.
 std::string device_description();
 
 std::unique_ptr<Backend> make_cuda_baseline_backend();

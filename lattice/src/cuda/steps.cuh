@@ -33,7 +33,4 @@ void baseline_steps(Levels<T>& l, BaselineScratch<T>& scratch, const Params& p, 
 template <class T>
 TileShape tuned_shape(const Levels<T>& l, const Params& p);
 
-// The device's name, as the tuning cache keys it.
-std::string device_name();
-
 }  // namespace lfm::cuda
