@@ -1,7 +1,9 @@
 // The host-side logic of the CUDA backends, which runs without a GPU: the
 // autotuning cache file and the diagnostics stride chooser.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +14,8 @@
 
 #include "cuda/diagnostic_stride.hpp"
 #include "cuda/tuning_cache.hpp"
+#include "lattice/backend.hpp"
+#include "lattice/error.hpp"
 
 namespace lfm::cuda {
 namespace {
@@ -171,6 +175,27 @@ TEST(StrideChooser, AdaptsToMeasuredAverages) {
   EXPECT_EQ(chooser.stride(), 25);
   EXPECT_THROW(chooser.record_steps(0, 1e-3), std::invalid_argument);
   EXPECT_THROW(chooser.record_diagnostics(-1.0), std::invalid_argument);
+}
+
+// Built or not, with a device or not, the GPU backends are in the registry;
+// when they cannot run, the reason is there and asking for them repeats it.
+TEST(CudaRegistry, GpuBackendsAreRegisteredWithTheirReason) {
+  for (const std::string name : {"cuda_baseline", "cuda", "thrust"}) {
+    const auto& all = registered_backends();
+    const auto it = std::find_if(all.begin(), all.end(), [&](const BackendInfo& b) { return b.name == name; });
+    ASSERT_NE(it, all.end()) << name;
+    EXPECT_FALSE(it->description.empty()) << name;
+    if (it->available()) continue;
+    EXPECT_THAT(it->unavailable, ::testing::AnyOf(::testing::StartsWith("no CUDA device: "),
+                                                  ::testing::StartsWith("not built: ")))
+        << name;
+    try {
+      make_backend(name);
+      ADD_FAILURE() << name << " was created although unavailable";
+    } catch (const InputError& e) {
+      EXPECT_THAT(e.what(), ::testing::HasSubstr(it->unavailable)) << name;
+    }
+  }
 }
 
 }  // namespace
