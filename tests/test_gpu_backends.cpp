@@ -163,6 +163,8 @@ TEST(CudaAutotuner, WritesAndRebuildsTheCacheFile) {
   LFM_DEVICE_OR_SKIP();
   const auto dir = std::filesystem::temp_directory_path() / "lfm_gpu_tuning_test";
   std::filesystem::remove_all(dir);
+  const char* old = std::getenv("XDG_CACHE_HOME");
+  const std::string saved = old ? old : "";
   setenv("XDG_CACHE_HOME", dir.c_str(), 1);
   const auto path = cuda::tuning_cache_path();
   std::filesystem::create_directories(path.parent_path());
@@ -175,6 +177,11 @@ TEST(CudaAutotuner, WritesAndRebuildsTheCacheFile) {
   const auto key = cuda::shape_key(s.grid(), Precision::float64, 2);
   EXPECT_TRUE(cache.find(cuda::device_name(), key).has_value()) << cache.to_text();
   std::filesystem::remove_all(dir);
+  if (old) {
+    setenv("XDG_CACHE_HOME", saved.c_str(), 1);
+  } else {
+    unsetenv("XDG_CACHE_HOME");
+  }
 }
 #endif
 
