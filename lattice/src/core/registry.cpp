@@ -6,6 +6,9 @@
 #ifdef LFM_HAVE_THRUST_OMP
 #include "thrust/thrust_backend.hpp"
 #endif
+#ifdef LFM_HAVE_CUDA
+#include "cuda/cuda_backends.hpp"
+#endif
 #include "lattice/backend.hpp"
 #include "lattice/error.hpp"
 #include "lattice/suggest.hpp"
@@ -16,6 +19,28 @@ namespace lfm {
 // by its build option; when the option is off the entry stays, with the
 // reason, so `lfm backends` and the tests can say why it is absent.
 namespace {
+
+// Why the CUDA backends cannot run here ("" when they can): not built, or
+// built but the runtime finds no device. Asked once, when the table is built.
+std::string cuda_unavailable() {
+#ifdef LFM_HAVE_CUDA
+  return cuda::device_unavailable_reason();
+#else
+  return "not built: configured without CUDA (LFM_CUDA=OFF, or nvcc not found)";
+#endif
+}
+
+// The factory of a CUDA backend, or nullptr in a build without CUDA.
+std::function<std::unique_ptr<Backend>()> cuda_factory(std::string_view name) {
+#ifdef LFM_HAVE_CUDA
+  if (name == "cuda") return cuda::make_cuda_backend;
+  if (name == "cuda_baseline") return cuda::make_cuda_baseline_backend;
+  return cuda::make_thrust_backend;
+#else
+  (void)name;
+  return nullptr;
+#endif
+}
 
 std::vector<BackendInfo>& table() {
   static std::vector<BackendInfo> backends = {
@@ -46,6 +71,21 @@ std::vector<BackendInfo>& table() {
 #else
        "not built: CCCL (Thrust) headers were not found at configure time", nullptr},
 #endif
+      {"cuda_baseline",
+       "The first GPU port: one thread per cell with its coordinates found by division, one "
+       "launch per term (Laplacian into a scratch field, chi squared, the combination into a "
+       "third buffer) and one per boundary axis. The yardstick for `cuda`.",
+       cuda_unavailable(), cuda_factory("cuda_baseline")},
+      {"cuda",
+       "One fused launch per step: 2.5D tiling in 3D (x-y tile with halo in shared memory, "
+       "streaming along z with the z neighbours in registers), a thread per cell in 1D/2D, "
+       "absorbing sponge inside, reflective faces as one small extra launch; block shape "
+       "autotuned per GPU and grid. Bit-identical to `cpu`.",
+       cuda_unavailable(), cuda_factory("cuda")},
+      {"thrust",
+       "The `thrust_omp` code compiled by nvcc for Thrust's CUDA device system: a for_each "
+       "over rows with the shared per-cell kernel. Bit-identical to `cpu`.",
+       cuda_unavailable(), cuda_factory("thrust")},
   };
   return backends;
 }

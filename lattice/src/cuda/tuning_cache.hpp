@@ -1,0 +1,63 @@
+#pragma once
+// The `cuda` backend's autotuning results, kept per GPU model and problem
+// shape in a plain text file so that a block shape is timed once per
+// machine, not once per run. Host C++ only: parsed and written without a GPU.
+//
+// File format, one entry a line, fields separated by tabs:
+//   <gpu model>\t<shape key>\t<block_x> <block_y> <z_chunk>
+// Lines starting with '#' are comments. A file with any malformed line is
+// treated as corrupt and rebuilt from scratch.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "lattice/grid.hpp"
+#include "lattice/params.hpp"
+
+namespace lfm::cuda {
+
+// Threads per block along x and y, and the z planes one block streams
+// through (3D only; 1 for 1D and 2D).
+struct TileShape {
+  int block_x = 32;
+  int block_y = 4;
+  int z_chunk = 1;
+  bool operator==(const TileShape&) const = default;
+};
+
+// A CUDA block holds 32 to 1024 threads; z_chunk is at least one plane.
+bool is_valid(const TileShape& t);
+
+// "3d 256x256x256 float64 o2": what a tuned shape depends on.
+std::string shape_key(const Grid& g, Precision precision, int order);
+
+class TuningCache {
+ public:
+  // nullopt when any non-comment line is malformed.
+  static std::optional<TuningCache> parse(std::string_view text);
+  std::string to_text() const;
+
+  std::optional<TileShape> find(const std::string& gpu, const std::string& shape) const;
+  void put(const std::string& gpu, const std::string& shape, const TileShape& t);
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  std::map<std::pair<std::string, std::string>, TileShape> entries_;
+};
+
+// $XDG_CACHE_HOME/lfm/cuda_tuning.txt, else $HOME/.cache/lfm/cuda_tuning.txt,
+// else cuda_tuning.txt in the temporary directory.
+std::filesystem::path tuning_cache_path();
+
+// The cache at `path`; empty when the file is missing or corrupt.
+TuningCache load_tuning_cache(const std::filesystem::path& path);
+
+// Writes to a temporary file beside `path`, then renames it over `path`, so
+// a reader never sees a half-written cache. Returns false (and leaves any
+// old file) when the directory cannot be written: tuning then just repeats.
+bool save_tuning_cache(const std::filesystem::path& path, const TuningCache& cache);
+
+}  // namespace lfm::cuda
