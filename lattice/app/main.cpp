@@ -8,6 +8,7 @@
 #include "lattice/error.hpp"
 #include "lattice/workloads.hpp"
 #include "commands.hpp"
+#include "inspect_command.hpp"
 #include "run_command.hpp"
 
 namespace {
@@ -46,6 +47,7 @@ void add_run_options(CLI::App& run, lfm::app::RunArgs& a) {
   run.add_flag("--force", a.force, "Replace a non-empty output directory");
   run.add_flag("--quiet", a.quiet, "No progress on stderr");
   run.add_flag("--allow-unstable", a.allow_unstable, "Run even when dt breaks the leapfrog limit");
+  lfm::app::add_snapshot_options(run, a.snapshot);
   init->needs(config);
   prev->needs(config);
   config->needs(init, prev);
@@ -123,6 +125,11 @@ int main(int argc, char** argv) {
   compare->add_option("--threshold", compare_args.threshold, "Smallest change that counts")->capture_default_str();
   compare->add_option("--alpha", compare_args.alpha, "Significance level")->capture_default_str();
 
+  lfm::app::InspectArgs inspect_args;
+  auto* inspect = app.add_subcommand("inspect", "Show what a snapshot .h5, a .npy or a run directory holds");
+  inspect->add_option("file", inspect_args.file, "snapshots.h5, an array .npy, summary.json or a run directory")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -137,6 +144,7 @@ int main(int argc, char** argv) {
     if (profile->parsed()) return lfm::app::profile_command(profile_args);
     if (report->parsed()) return lfm::app::report_command(report_args);
     if (compare->parsed()) return lfm::app::compare_command(compare_args);
+    if (inspect->parsed()) return lfm::app::inspect_command(inspect_args);
     if (run_args.workload.empty() == run_args.config.empty()) {
       throw lfm::InputError(
           "lfm run needs either a WORKLOAD name or --config/--init/--init-prev, not both");
@@ -145,6 +153,9 @@ int main(int argc, char** argv) {
   } catch (const lfm::InputError& e) {
     std::cerr << "lfm: error: " << e.what() << "\n";
     return 2;
+  } catch (const lfm::WriteError& e) {
+    std::cerr << "lfm: error: " << e.what() << "\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "lfm: internal error: " << e.what() << "\n";
     return 1;
