@@ -68,6 +68,8 @@ TEST_F(SnapshotCli, EveryMultipleOfKIsWrittenAndEqualsTheField) {
   EXPECT_GT(s["compression_ratio"].get<double>(), 0.0);
   EXPECT_GT(s["write_MB_per_s"].get<double>(), 0.0);
   EXPECT_TRUE(s["loop_waited"].is_boolean());
+  EXPECT_GE(s["write_cpu_s"].get<double>(), 0.0);
+  EXPECT_GE(s["drain_s"].get<double>(), 0.0);
   EXPECT_EQ(summary["steps"], 23);
 
   ASSERT_EQ(run_lfm(run_args("twenty", "20")).exit_code, 0);

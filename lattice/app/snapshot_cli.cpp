@@ -53,12 +53,15 @@ nlohmann::ordered_json snapshot_summary(const SnapshotReport& r) {
   j["compression_ratio"] = s.compression_ratio();
   j["write_s"] = s.write_s;
   j["write_MB_per_s"] = s.write_mb_per_s();
+  j["write_cpu_s"] = s.write_cpu_s;
+  j["write_MB_per_cpu_s"] = s.write_mb_per_cpu_s();
   j["derive_s"] = s.compute_s;
   j["queue_depth"] = s.queue_depth;
   j["loop_copy_s"] = s.copy_s;
   j["loop_wait_s"] = s.wait_s;
   j["loop_waits"] = s.waits;
   j["loop_waited"] = s.waits > 0;
+  j["drain_s"] = s.drain_s;
   return j;
 }
 
@@ -70,11 +73,12 @@ void print_snapshot_summary(const SnapshotReport& r) {
               s.compression_ratio(), static_cast<double>(s.raw_bytes) / 1e6,
               static_cast<double>(s.file_bytes) / 1e6, r.options.compression,
               r.options.float32 ? ", float32" : "");
-  std::printf("  snapshot writes  %.1f MB/s on the writer thread (%.3f s)\n", s.write_mb_per_s(),
-              s.write_s);
+  std::printf("  snapshot writes  %.1f MB/s on the writer thread (%.3f s; %.3f s CPU, %.1f MB/s per CPU-second)\n",
+              s.write_mb_per_s(), s.write_s, s.write_cpu_s, s.write_mb_per_cpu_s());
   std::printf("  time loop        copied %.3f s, waited %.3f s (%lld of %lld captures found the queue of %zu full)\n",
               s.copy_s, s.wait_s, static_cast<long long>(s.waits),
               static_cast<long long>(s.snapshots), s.queue_depth);
+  std::printf("  end of run       waited %.3f s for the writer to drain the queue\n", s.drain_s);
 }
 
 }  // namespace lfm::app

@@ -57,13 +57,18 @@ struct SnapshotStats {
   double copy_s = 0;            // time loop: copying fields into queue buffers
   double wait_s = 0;            // time loop: blocked on a full queue
   std::int64_t waits = 0;       // captures that found the queue full
+  double drain_s = 0;           // finish(): waiting for the queue to empty after the loop
   double compute_s = 0;         // writer: energy density and down-casts
   double write_s = 0;           // writer: HDF5 dataset create, compress, write, close
+  double write_cpu_s = 0;       // the same, in the writer thread's CPU time: below
+                                // write_s when the thread waited for a core
   std::size_t queue_depth = 0;
 
   double compression_ratio() const;
   // Uncompressed megabytes (1e6 bytes) per second of write_s.
   double write_mb_per_s() const;
+  // The same per second of write_cpu_s: the rate with a core to itself.
+  double write_mb_per_cpu_s() const;
 };
 
 // The .xdmf sidecar beside a snapshot file: same name, other extension.

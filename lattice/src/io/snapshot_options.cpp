@@ -76,6 +76,10 @@ double SnapshotStats::write_mb_per_s() const {
   return write_s > 0 ? static_cast<double>(raw_bytes) / 1e6 / write_s : 0.0;
 }
 
+double SnapshotStats::write_mb_per_cpu_s() const {
+  return write_cpu_s > 0 ? static_cast<double>(raw_bytes) / 1e6 / write_cpu_s : 0.0;
+}
+
 std::filesystem::path xdmf_path_for(const std::filesystem::path& h5_path) {
   std::filesystem::path p = h5_path;
   return p.replace_extension(".xdmf");

@@ -1,6 +1,7 @@
 // The snapshot writer: the time loop copies fields into a bounded queue, a
 // background thread compresses and writes them. Everything HDF5 happens on
 // that thread between construction and finish(), never on two at once.
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -30,6 +31,13 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// CPU time of the calling thread.
+double thread_cpu_s() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
 fs::path temporary_name(const fs::path& path) {
@@ -153,6 +161,7 @@ template <class T>
 void SnapshotWriter::Impl::write_field(const std::string& name, std::int64_t step, const T* data,
                                        Precision computed_in) {
   const auto t0 = Clock::now();
+  const double cpu0 = thread_cpu_s();
   detail::H5Id dataset = detail::write_dataset(file.get(), name, shape, data, options.compression);
   const hid_t d = dataset.get();
   detail::write_integer_attribute(d, "step", step);
@@ -170,6 +179,7 @@ void SnapshotWriter::Impl::write_field(const std::string& name, std::int64_t ste
   stats.raw_bytes += cells * sizeof(T);
   ++stats.datasets;
   stats.write_s += seconds_since(t0);
+  stats.write_cpu_s += thread_cpu_s() - cpu0;
 }
 
 void SnapshotWriter::Impl::write_step(Capture& c) {
@@ -325,7 +335,9 @@ void SnapshotWriter::capture(const AnyState& s) {
 
 SnapshotStats SnapshotWriter::finish() {
   Impl& m = *impl_;
+  const auto t0 = Clock::now();
   m.stop_thread();
+  m.stats.drain_s = seconds_since(t0);
   if (m.failure) {
     m.remove_temporaries();
     m.finished = true;
