@@ -179,7 +179,7 @@ TEST_F(InspectCli, SnapshotFile) {
   EXPECT_THAT(r.out, HasSubstr("16x16"));
   EXPECT_THAT(r.out, HasSubstr("float32"));
   EXPECT_THAT(r.out, HasSubstr("down-cast from float64"));
-  EXPECT_THAT(r.out, HasSubstr("shuffle, deflate level 4"));
+  EXPECT_THAT(r.out, HasSubstr("shuffle, deflate level 1"));
   EXPECT_THAT(r.out, HasSubstr("workload = \"wave_packet\""));
   EXPECT_THAT(r.out, HasSubstr("dt = 0.25"));
   for (const char* column : {"ratio", "min", "max", "NaN"}) EXPECT_THAT(r.out, HasSubstr(column));

@@ -14,7 +14,7 @@ void add_snapshot_options(CLI::App& run, SnapshotArgs& a) {
   run.add_option("--snapshot-fields", a.fields,
                  "Fields to snapshot, comma-separated: E, energy_density (default E)");
   run.add_option("--snapshot-compression", a.compression,
-                 "Deflate level of the snapshots, 0 (none) to 9 (default 4)");
+                 "Deflate level of the snapshots, 0 (none) to 9 (default 1)");
   run.add_flag("--snapshot-float32", a.float32, "Store float64 snapshot fields as float32");
 }
 

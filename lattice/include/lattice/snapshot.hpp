@@ -38,7 +38,10 @@ std::string snapshot_dataset_name(std::string_view field, std::int64_t step);
 struct SnapshotOptions {
   std::int64_t every = 0;  // steps between snapshots, >= 1 (0: no snapshots)
   std::vector<SnapshotField> fields{SnapshotField::E};
-  int compression = 4;     // deflate level 0–9; 0 stores without filters
+  // Deflate level 0–9; 0 stores without filters. After shuffle, level 1
+  // compresses a 256³ wave packet as well as level 4 (1.40x both) with 20%
+  // less CPU time, and the writer's CPU is what can hold the run up.
+  int compression = 1;
   bool float32 = false;    // down-cast float64 fields to float32 (recorded per dataset)
   // Captured steps held in memory before the time loop waits. Each costs one
   // copy of E (and of E_prev when energy_density is asked for).
