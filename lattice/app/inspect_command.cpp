@@ -145,7 +145,7 @@ bool is_run_summary(const fs::path& path) {
   return j.is_object() && j.contains("status") && j.contains("steps");
 }
 
-void print_json_entries(const nlohmann::json& j, const std::string& prefix, std::ostream& os) {
+void print_json_entries(const nlohmann::ordered_json& j, const std::string& prefix, std::ostream& os) {
   for (const auto& [key, value] : j.items()) {
     if (value.is_object()) print_json_entries(value, prefix + key + ".", os);
     else os << "  " << prefix << key << " = " << value.dump() << "\n";
