@@ -17,8 +17,10 @@
 #include <set>
 
 #include "cli_helpers.hpp"
+#include "lattice/backend.hpp"
 #include "lattice/diagnostics.hpp"
 #include "lattice/error.hpp"
+#include "lattice/run.hpp"
 #include "lattice/snapshot.hpp"
 #include "lattice/snapshot_file.hpp"
 #include "support/test_states.hpp"
@@ -211,12 +213,57 @@ TEST(Snapshot, QueueDrainsEveryCapture) {
   }
   const SnapshotStats stats = write_all(dir / "s.h5", problem_of(s), o, states);
   EXPECT_EQ(stats.snapshots, 12);
+  EXPECT_GE(stats.drain_s, 0.0);
   EXPECT_EQ(stats.datasets, 24);
   std::set<std::string> present;
   for (const auto& d : read_hdf5_contents(dir / "s.h5").datasets) present.insert(d.path);
   for (std::int64_t step = 0; step < 12; ++step) {
     EXPECT_TRUE(present.count(snapshot_dataset_name("E", step))) << step;
     EXPECT_TRUE(present.count(snapshot_dataset_name("energy_density", step))) << step;
+  }
+}
+
+// A queue as deep as the captures never makes the time loop wait.
+TEST(Snapshot, LoopWaitsOnlyWhenTheQueueIsFull) {
+  const TempDir dir;
+  State<double> s = random_state(cube(3, 16), 22, false);
+  SnapshotOptions o = every_step();
+  o.queue_depth = 6;
+  o.compression = 9;
+  std::vector<AnyState> states;
+  for (std::int64_t step = 0; step < 6; ++step) {
+    s.step = step;
+    states.emplace_back(s);
+  }
+  const SnapshotStats stats = write_all(dir / "s.h5", problem_of(s), o, states);
+  EXPECT_EQ(stats.waits, 0);
+  EXPECT_EQ(stats.wait_s, 0.0);
+  EXPECT_EQ(stats.datasets, 6);
+}
+
+// The time loop stops at every multiple of the observer's stride, whatever
+// the diagnostics stride, and stopping there changes no bit of the result.
+TEST(Snapshot, RunObserverSeesEveryMultipleAndChangesNothing) {
+  for (const std::string& backend : available_backend_names()) {
+    const State<double> initial = random_state(cube(2, 16), 23, false);
+    Problem plain = problem_of(initial);
+    Problem observed = problem_of(initial);
+    RunOptions options;
+    options.steps = 10;
+    options.diagnostics_every = 4;
+    auto b = make_backend(backend);
+    run(plain, *b, options);
+    std::vector<std::int64_t> seen;
+    options.observe_every = 3;
+    options.on_observe = [&](const AnyState& st) { seen.push_back(std::get<State<double>>(st).step); };
+    const RunResult r = run(observed, *make_backend(backend), options);
+    EXPECT_THAT(seen, ::testing::ElementsAre(0, 3, 6, 9)) << backend;
+    std::vector<std::int64_t> recorded;
+    for (const auto& e : r.trace) recorded.push_back(e.step);
+    EXPECT_THAT(recorded, ::testing::ElementsAre(0, 4, 8, 10)) << backend;
+    const auto& a = std::get<State<double>>(plain.state);
+    const auto& c = std::get<State<double>>(observed.state);
+    for (std::size_t i = 0; i < a.E.size(); ++i) ASSERT_EQ(a.E[i], c.E[i]) << backend << " cell " << i;
   }
 }
 
