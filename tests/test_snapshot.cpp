@@ -335,6 +335,10 @@ TEST(Snapshot, BadOptionsRefused) {
   o.compression = 0;
   o.fields.clear();
   EXPECT_THROW(validate(o), InputError);
+  o.fields = {SnapshotField::energy_density, SnapshotField::E, SnapshotField::energy_density};
+  EXPECT_THROW(validate(o), InputError);
+  o.fields.pop_back();
+  EXPECT_NO_THROW(validate(o));
   EXPECT_THAT(parse_snapshot_fields("E,energy_density"),
               ::testing::ElementsAre(SnapshotField::E, SnapshotField::energy_density));
   for (const char* bad : {"E,energy", "", "E,", "E,E", "e"}) {

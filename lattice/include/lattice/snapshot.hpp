@@ -36,7 +36,7 @@ std::vector<SnapshotField> parse_snapshot_fields(std::string_view list);
 std::string snapshot_dataset_name(std::string_view field, std::int64_t step);
 
 struct SnapshotOptions {
-  std::int64_t every = 0;  // steps between snapshots, >= 1 (0: no snapshots)
+  std::int64_t every = 1;  // steps between snapshots, >= 1
   std::vector<SnapshotField> fields{SnapshotField::E};
   // Deflate level 0–9; 0 stores without filters. After shuffle, level 1
   // compresses a 256³ wave packet as well as level 4 (1.40x both) with 20%
@@ -90,12 +90,13 @@ class SnapshotWriter {
   SnapshotWriter(const SnapshotWriter&) = delete;
   SnapshotWriter& operator=(const SnapshotWriter&) = delete;
 
-  // Queues the fields of `s` at step s.step. Returns once they are copied,
+  // Queues the fields of `s` at step s.step; called from one thread (the
+  // time loop's), in step order. Returns once the fields are copied,
   // waiting first only while the queue is full. Rethrows a failed write as
   // WriteError naming the file.
   void capture(const AnyState& s);
-  // Drains the queue, closes the file, renames it into place and writes the
-  // XDMF sidecar. Throws WriteError naming the file, leaving neither file.
+  // Once, at the end: drains the queue, closes the file, renames it into
+  // place and writes the XDMF sidecar. Throws WriteError naming the file, leaving neither file.
   SnapshotStats finish();
 
   const std::filesystem::path& path() const;

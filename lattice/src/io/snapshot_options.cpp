@@ -61,6 +61,13 @@ void validate(const SnapshotOptions& o) {
     throw InputError("--snapshot-every = " + std::to_string(o.every) + " is out of range; expected >= 1");
   }
   if (o.fields.empty()) throw InputError("--snapshot-fields is empty; expected E and/or energy_density");
+  for (std::size_t i = 0; i < o.fields.size(); ++i) {
+    if (std::find(o.fields.begin(), o.fields.begin() + static_cast<long>(i), o.fields[i]) !=
+        o.fields.begin() + static_cast<long>(i)) {
+      throw InputError("--snapshot-fields: '" + std::string(to_string(o.fields[i])) +
+                       "' is listed twice; name each field once");
+    }
+  }
   if (o.compression < 0 || o.compression > 9) {
     throw InputError("--snapshot-compression = " + std::to_string(o.compression) +
                      " is out of range; expected a deflate level from 0 (none) to 9");
