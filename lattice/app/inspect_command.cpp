@@ -17,6 +17,7 @@
 #include "lattice/error.hpp"
 #include "lattice/npy.hpp"
 #include "lattice/snapshot_file.hpp"
+#include "snapshot_cli.hpp"
 #include "table.hpp"
 
 namespace fs = std::filesystem;
@@ -34,12 +35,6 @@ bool starts_with_bytes(const fs::path& p, std::string_view magic) {
   std::ifstream f(p, std::ios::binary);
   std::string head(magic.size(), '\0');
   return f.read(head.data(), static_cast<std::streamsize>(head.size())) && head == magic;
-}
-
-std::string megabytes(std::uint64_t bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f MB", static_cast<double>(bytes) / 1e6);
-  return buf;
 }
 
 std::string shape_text(const std::vector<std::size_t>& shape) {
@@ -80,7 +75,7 @@ std::string bound_text(double v) { return std::isfinite(v) ? sci(v) : "-"; }
 
 void print_hdf5(const fs::path& path, std::ostream& os) {
   const Hdf5Contents c = read_hdf5_contents(path);
-  os << path.string() << ": HDF5 file, " << megabytes(fs::file_size(path)) << ", "
+  os << path.string() << ": HDF5 file, " << byte_size_text(fs::file_size(path)) << ", "
      << c.datasets.size() << " datasets\n";
   os << "\nattributes\n";
   for (const auto& a : c.attributes) os << "  " << a.name << " = " << a.value << "\n";
@@ -112,7 +107,7 @@ void print_hdf5(const fs::path& path, std::ostream& os) {
     }
     std::vector<std::string> row{d.path, shape_text(d.shape), d.dtype,
                                  d.chunk.empty() ? "-" : shape_text(d.chunk),
-                                 filters.empty() ? "none" : filters, megabytes(d.stored_bytes),
+                                 filters.empty() ? "none" : filters, byte_size_text(d.stored_bytes),
                                  fmt(d.compression_ratio(), 3)};
     if (d.dtype == "float64" || d.dtype == "float32") {
       const ValueRange r = value_range(read_hdf5_field(path, d.path));
@@ -130,7 +125,7 @@ void print_npy(const fs::path& path, std::ostream& os) {
   const AnyField f = read_npy(path);
   const Grid& g = std::visit([](const auto& x) -> const Grid& { return x.grid(); }, f);
   const ValueRange r = value_range(f);
-  os << path.string() << ": NumPy array, " << megabytes(fs::file_size(path)) << "\n"
+  os << path.string() << ": NumPy array, " << byte_size_text(fs::file_size(path)) << "\n"
      << "  shape  " << g.shape_string() << "\n"
      << "  dtype  " << (std::holds_alternative<Field<double>>(f) ? "float64" : "float32") << "\n"
      << "  min    " << bound_text(r.min) << "\n"
@@ -159,7 +154,7 @@ void print_summary(const fs::path& path, std::ostream& os) {
   os << "\nfiles in " << path.parent_path().string() << "\n";
   for (const auto& entry : fs::directory_iterator(path.parent_path())) {
     if (entry.is_regular_file()) {
-      os << "  " << entry.path().filename().string() << "  " << megabytes(entry.file_size()) << "\n";
+      os << "  " << entry.path().filename().string() << "  " << byte_size_text(entry.file_size()) << "\n";
     }
   }
 }

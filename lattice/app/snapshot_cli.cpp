@@ -65,13 +65,23 @@ nlohmann::ordered_json snapshot_summary(const SnapshotReport& r) {
   return j;
 }
 
+std::string byte_size_text(std::uint64_t bytes) {
+  const double b = static_cast<double>(bytes);
+  char buf[32];
+  if (b < 1e3) std::snprintf(buf, sizeof buf, "%.0f B", b);
+  else if (b < 1e6) std::snprintf(buf, sizeof buf, "%.1f kB", b / 1e3);
+  else if (b < 1e9) std::snprintf(buf, sizeof buf, "%.1f MB", b / 1e6);
+  else std::snprintf(buf, sizeof buf, "%.2f GB", b / 1e9);
+  return buf;
+}
+
 void print_snapshot_summary(const SnapshotReport& r) {
   const SnapshotStats& s = r.stats;
   std::printf("  snapshots        %lld steps, %lld datasets in snapshots.h5 (+ snapshots.xdmf)\n",
               static_cast<long long>(s.snapshots), static_cast<long long>(s.datasets));
-  std::printf("  compression      %.2fx (%.1f MB -> %.1f MB, shuffle + deflate %d%s)\n",
-              s.compression_ratio(), static_cast<double>(s.raw_bytes) / 1e6,
-              static_cast<double>(s.file_bytes) / 1e6, r.options.compression,
+  std::printf("  compression      %.2fx (%s -> %s, shuffle + deflate %d%s)\n",
+              s.compression_ratio(), byte_size_text(s.raw_bytes).c_str(),
+              byte_size_text(s.file_bytes).c_str(), r.options.compression,
               r.options.float32 ? ", float32" : "");
   std::printf("  snapshot writes  %.1f MB/s on the writer thread (%.3f s; %.3f s CPU, %.1f MB/s per CPU-second)\n",
               s.write_mb_per_s(), s.write_s, s.write_cpu_s, s.write_mb_per_cpu_s());

@@ -37,4 +37,7 @@ struct SnapshotReport {
 nlohmann::ordered_json snapshot_summary(const SnapshotReport& r);
 void print_snapshot_summary(const SnapshotReport& r);
 
+// "812 B", "45.3 kB", "671.1 MB", "1.20 GB" (powers of 1000, as MB/s).
+std::string byte_size_text(std::uint64_t bytes);
+
 }  // namespace lfm::app
