@@ -8,6 +8,7 @@
 #include "lattice/error.hpp"
 #include "lattice/workloads.hpp"
 #include "commands.hpp"
+#include "inspect_command.hpp"
 #include "run_command.hpp"
 
 namespace {
@@ -46,6 +47,7 @@ void add_run_options(CLI::App& run, lfm::app::RunArgs& a) {
   run.add_flag("--force", a.force, "Replace a non-empty output directory");
   run.add_flag("--quiet", a.quiet, "No progress on stderr");
   run.add_flag("--allow-unstable", a.allow_unstable, "Run even when dt breaks the leapfrog limit");
+  lfm::app::add_snapshot_options(run, a.snapshot);
   init->needs(config);
   prev->needs(config);
   config->needs(init, prev);
@@ -132,6 +134,11 @@ int main(int argc, char** argv) {
   tiers->add_option("--check", tiers_args.checks, "Check id to run, repeatable (see tiers.json)");
   tiers->add_option("--out", tiers_args.out, "Directory for tiers.json and the plot (default results/B)");
 
+  lfm::app::InspectArgs inspect_args;
+  auto* inspect = app.add_subcommand("inspect", "Show what a snapshot .h5, a .npy or a run directory holds");
+  inspect->add_option("file", inspect_args.file, "snapshots.h5, an array .npy, summary.json or a run directory")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -147,6 +154,7 @@ int main(int argc, char** argv) {
     if (report->parsed()) return lfm::app::report_command(report_args);
     if (compare->parsed()) return lfm::app::compare_command(compare_args);
     if (tiers->parsed()) return lfm::app::tiers_command(tiers_args);
+    if (inspect->parsed()) return lfm::app::inspect_command(inspect_args);
     if (run_args.workload.empty() == run_args.config.empty()) {
       throw lfm::InputError(
           "lfm run needs either a WORKLOAD name or --config/--init/--init-prev, not both");
@@ -155,6 +163,9 @@ int main(int argc, char** argv) {
   } catch (const lfm::InputError& e) {
     std::cerr << "lfm: error: " << e.what() << "\n";
     return 2;
+  } catch (const lfm::WriteError& e) {
+    std::cerr << "lfm: error: " << e.what() << "\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "lfm: internal error: " << e.what() << "\n";
     return 1;

@@ -144,24 +144,35 @@ int run_command(const RunArgs& a) {
   }
   const std::string backend_name = a.backend.empty() ? default_backend_name() : a.backend;
   const BackendInfo& info = find_backend(backend_name);
+  const std::optional<SnapshotOptions> snapshot = snapshot_options(a.snapshot);
 
   Problem problem = a.workload.empty() ? user_problem(a) : workload_problem(a);
   const Grid& g = std::visit([](const auto& s) -> const Grid& { return s.grid(); }, problem.state);
   validate(problem.params, g, chi_max(problem.state, problem.params), a.allow_unstable);
 
   StagedOutput out(a.out, a.force);
+  std::optional<SnapshotWriter> snapshots;
+  if (snapshot) snapshots.emplace(out.file("snapshots.h5"), problem, *snapshot);
   auto backend = info.create();
   ProgressLine progress(!a.quiet);
   RunOptions options;
   options.steps = a.steps;
   options.diagnostics_every = a.diagnostics_every;
   options.on_progress = [&](const Progress& p) { progress(p); };
+  if (snapshots) {
+    options.observe_every = snapshot->every;
+    options.on_observe = [&](const AnyState& s) { snapshots->capture(s); };
+  }
   const RunResult result = run(problem, *backend, options);
   progress.finish();
+  std::optional<SnapshotReport> snapshot_report;
+  if (snapshots) snapshot_report = SnapshotReport{*snapshot, snapshots->finish()};
 
-  write_run_outputs(out, problem, result, {info.name, a.command_line, a.steps, backend->tuning()});
+  write_run_outputs(out, problem, result,
+                    {info.name, a.command_line, a.steps, backend->tuning(), snapshot_report});
   out.commit();
   print_summary(problem, result, info.name, a.out);
+  if (snapshot_report) print_snapshot_summary(*snapshot_report);
   return result.diverged_at < 0 ? 0 : 3;
 }
 

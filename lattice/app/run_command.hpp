@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "snapshot_cli.hpp"
+
 namespace lfm::app {
 
 struct RunArgs {
@@ -23,6 +25,7 @@ struct RunArgs {
   bool force = false;
   bool quiet = false;
   bool allow_unstable = false;
+  SnapshotArgs snapshot;
   std::string command_line;
 };
 

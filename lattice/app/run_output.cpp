@@ -116,6 +116,7 @@ std::string write_run_outputs(const StagedOutput& out, const Problem& problem,
   j["invariant_end"] = last.invariant;
   j["invariant_relative_drift"] = relative_change(first.invariant, last.invariant);
   j["max_abs_E"] = result.max_abs;
+  if (record.snapshots) j["snapshots"] = snapshot_summary(*record.snapshots);
   j["version"] = version();
   j["compiler"] = compiler();
   j["cxx_flags"] = cxx_flags();

@@ -3,10 +3,12 @@
 // renamed into place only when complete: an interrupted or failed run leaves
 // no partial output.
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "lattice/run.hpp"
 #include "lattice/workloads.hpp"
+#include "snapshot_cli.hpp"
 
 namespace lfm::app {
 
@@ -35,6 +37,7 @@ struct RunRecord {
   std::string command_line;
   std::int64_t steps_requested = 0;
   std::string tuning;  // the backend's autotuned choice, if any
+  std::optional<SnapshotReport> snapshots;
 };
 
 // The energy trace as CSV: step,energy,invariant with 17 significant digits.

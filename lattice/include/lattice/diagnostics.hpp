@@ -11,6 +11,12 @@ namespace lfm {
 template <class T>
 double energy(const State<T>& s, const Params& p);
 
+// The energy's integrand cell by cell, ½ (E_t² + c² |∇E|² + χ² E²), so that
+// Δx^d Σ out = energy(s, p). `out` is resized to the grid when it differs.
+// Serial: it runs beside the time loop (the snapshot writer's thread).
+template <class T>
+void energy_density(const State<T>& s, const Params& p, Field<double>& out);
+
 // H = Δx^d Σ [ ½ ((E − E_prev)/Δt)² + ½ E · (A E_prev) ], A = −c²∇²_h + χ²:
 // conserved to round-off by the undamped update with periodic boundaries.
 template <class T>

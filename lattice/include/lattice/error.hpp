@@ -13,4 +13,11 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// An output that could not be written (disk full, file size limit, directory
+// made unwritable). The message names the file; no partial file is left.
+class WriteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 }  // namespace lfm

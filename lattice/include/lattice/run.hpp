@@ -29,6 +29,11 @@ struct RunOptions {
   std::int64_t diagnostics_every = 0;  // 0: at most about 100 records over the run
   // Called between chunks of steps (at most a few times per second).
   std::function<void(const Progress&)> on_progress;
+  // Called with the state at the start and after every `observe_every`
+  // steps (snapshots); the loop stops at those steps whatever the
+  // diagnostics stride. 0: never.
+  std::int64_t observe_every = 0;
+  std::function<void(const AnyState&)> on_observe;
 };
 
 struct RunResult {

@@ -62,23 +62,42 @@ double laplacian(const Field<T>& f, std::size_t i, const Grid::Index& c, const P
 
 double cell_volume(const Params& p, int dims) { return std::pow(p.dx, dims); }
 
+// ½ (E_t² + c² |∇E|² + χ² E²) at cell (i, c): the integrand of SPEC §4's
+// energy, shared by energy() and energy_density().
+template <class T>
+double energy_integrand(const State<T>& s, const Params& p, std::size_t i, const Grid::Index& c) {
+  const double e = s.E[i];
+  const double e_t = (e - static_cast<double>(s.E_prev[i])) / p.dt;
+  double grad2 = 0;
+  for (int axis = 0; axis < s.grid().dims(); ++axis) {
+    const double d = (at(s.E, i, c, axis, 1) - at(s.E, i, c, axis, -1)) / (2 * p.dx);
+    grad2 += d * d;
+  }
+  const double chi = s.chi_at(i, p);
+  return 0.5 * (e_t * e_t + p.c2() * grad2 + chi * chi * e * e);
+}
+
 }  // namespace
 
 template <class T>
 double energy(const State<T>& s, const Params& p) {
-  const Grid& g = s.grid();
-  const double sum = sum_over_cells(g, [&](std::size_t i, const Grid::Index& c) {
-    const double e = s.E[i];
-    const double e_t = (e - static_cast<double>(s.E_prev[i])) / p.dt;
-    double grad2 = 0;
-    for (int axis = 0; axis < g.dims(); ++axis) {
-      const double d = (at(s.E, i, c, axis, 1) - at(s.E, i, c, axis, -1)) / (2 * p.dx);
-      grad2 += d * d;
-    }
-    const double chi = s.chi_at(i, p);
-    return 0.5 * (e_t * e_t + p.c2() * grad2 + chi * chi * e * e);
+  const double sum = sum_over_cells(s.grid(), [&](std::size_t i, const Grid::Index& c) {
+    return energy_integrand(s, p, i, c);
   });
-  return cell_volume(p, g.dims()) * sum;
+  return cell_volume(p, s.grid().dims()) * sum;
+}
+
+template <class T>
+void energy_density(const State<T>& s, const Params& p, Field<double>& out) {
+  const Grid& g = s.grid();
+  if (!(out.grid() == g)) out = Field<double>(g);
+  const std::size_t n1 = g.dims() > 1 ? g.extent(1) : 1;
+  const std::size_t n2 = g.dims() > 2 ? g.extent(2) : 1;
+  std::size_t i = 0;
+  Grid::Index c{0, 0, 0};
+  for (c[0] = 0; c[0] < g.extent(0); ++c[0])
+    for (c[1] = 0; c[1] < n1; ++c[1])
+      for (c[2] = 0; c[2] < n2; ++c[2], ++i) out[i] = energy_integrand(s, p, i, c);
 }
 
 template <class T>
@@ -134,6 +153,8 @@ bool all_finite(const Field<T>& f) {
 LFM_INSTANTIATE(double)
 LFM_INSTANTIATE(float)
 #undef LFM_INSTANTIATE
+template void energy_density(const State<double>&, const Params&, Field<double>&);
+template void energy_density(const State<float>&, const Params&, Field<double>&);
 
 double energy(const AnyState& s, const Params& p) {
   return std::visit([&](const auto& st) { return energy(st, p); }, s);

@@ -38,16 +38,22 @@ RunResult run(Problem& problem, Backend& backend, const RunOptions& options) {
     return finite;
   };
 
+  const std::int64_t observe = options.on_observe ? options.observe_every : 0;
+  auto next_multiple = [](std::int64_t from, std::int64_t every) { return (from / every + 1) * every; };
+
   std::int64_t done = 0;
+  if (observe > 0) options.on_observe(problem.state);
   bool finite = record(0);
   auto last_report = Clock::now();
   while (finite && done < options.steps) {
-    const std::int64_t chunk = std::min(stride, options.steps - done);
+    std::int64_t target = std::min(next_multiple(done, stride), options.steps);
+    if (observe > 0) target = std::min(target, next_multiple(done, observe));
     const auto t0 = Clock::now();
-    advance(backend, problem.state, p, chunk);
+    advance(backend, problem.state, p, target - done);
     result.step_s += seconds_since(t0);
-    done += chunk;
-    finite = record(done);
+    done = target;
+    if (observe > 0 && done % observe == 0) options.on_observe(problem.state);
+    if (done % stride == 0 || done == options.steps) finite = record(done);
     if (options.on_progress && seconds_since(last_report) >= 0.5) {
       options.on_progress({done, options.steps, seconds_since(start)});
       last_report = Clock::now();
