@@ -8,6 +8,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libfftw3-dev libeigen3-dev
   python3 python3-numpy gnuplot-nox
+  clang libclang-rt-14-dev
 )
 
 missing=()

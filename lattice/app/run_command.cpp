@@ -174,22 +174,28 @@ ResumeRecord resume_record(const Problem& problem, const RunPlan& plan, int keep
   return r;
 }
 
-const char* signal_name(int signo) { return signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "a signal"; }
+const char* signal_name(int signo) {
+  return signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "a signal";
+}
 
 int report_interruption(int signo, std::int64_t step, const RunPlan& plan) {
   if (plan.checkpoints) {
-    std::fprintf(stderr, "lfm: stopped by %s at step %lld; checkpoint %s written; continue with: lfm resume %s\n",
+    std::fprintf(stderr,
+                 "lfm: stopped by %s at step %lld; checkpoint %s written; "
+                 "continue with: lfm resume %s\n",
                  signal_name(signo), static_cast<long long>(step), plan.checkpoints->last().c_str(),
                  plan.out.c_str());
   } else {
-    std::fprintf(stderr, "lfm: stopped by %s at step %lld; nothing written (run with --checkpoint-every K to be able to resume)\n",
+    std::fprintf(stderr,
+                 "lfm: stopped by %s at step %lld; nothing written "
+                 "(run with --checkpoint-every K to be able to resume)\n",
                  signal_name(signo), static_cast<long long>(step));
   }
   return exit_code_for_signal(signo);
 }
 
 void report_divergence(const RunResult& r, const RunPlan& plan) {
-  std::string kept = "";
+  std::string kept;
   if (plan.checkpoints && !plan.checkpoints->last().empty()) {
     kept = "; the last good checkpoint is " + plan.checkpoints->last().string();
   }
@@ -214,7 +220,9 @@ int run_problem(Problem& problem, const RunPlan& plan) {
   options.resumed = plan.resumed;
   if (plan.checkpoints) {
     options.checkpoint_every = plan.checkpoint_every;
-    options.on_checkpoint = [&](const AnyState& s, const RunResult& r) { plan.checkpoints->write(s, r); };
+    options.on_checkpoint = [&](const AnyState& s, const RunResult& r) {
+      plan.checkpoints->write(s, r);
+    };
   }
   const RunResult result = run(problem, *backend, options);
   progress.finish();
@@ -254,7 +262,8 @@ int run_command(const RunArgs& a) {
   plan.force = a.force;
   plan.quiet = a.quiet;
   plan.steps = plan.steps_requested = a.steps;
-  plan.diagnostics_every = a.diagnostics_every > 0 ? a.diagnostics_every : default_diagnostics_stride(a.steps);
+  plan.diagnostics_every =
+      a.diagnostics_every > 0 ? a.diagnostics_every : default_diagnostics_stride(a.steps);
   plan.checkpoint_every = a.checkpoint_every;
   plan.blowup_factor = a.blowup_factor;
   std::optional<CheckpointWriter> checkpoints;

@@ -233,7 +233,7 @@ std::uint64_t encode_checkpoint(const CheckpointMeta& m, const AnyState& state,
         e.value<double>(m.diagnostics_s);
         e.value<double>(m.wall_s);
         e.value<double>(m.initial_max_abs);
-        e.value<double>(0.0);  // reserved
+        e.value<std::uint64_t>(0);  // reserved
         e.value<std::uint64_t>(m.trace.size());
         for (const auto& r : m.trace) {
           e.value<std::int64_t>(r.step);
@@ -274,15 +274,20 @@ CheckpointData decode_checkpoint(std::string_view bytes, const std::string& sour
   m.diagnostics_s = d.finite("diagnostics time");
   m.wall_s = d.finite("wall time");
   m.initial_max_abs = d.finite("initial max|E|");
-  d.value<double>("reserved");
+  // Zero when written: a reader that ignored it would accept two encodings of one checkpoint.
+  if (d.value<std::uint64_t>("reserved") != 0) d.fail("reserved field is not zero");
   const auto records = d.value<std::uint64_t>("trace length");
-  if (records > bytes.size() / 24) d.fail("trace of " + std::to_string(records) + " records is longer than the file");
+  if (records > bytes.size() / 24) {
+    d.fail("trace of " + std::to_string(records) + " records is longer than the file");
+  }
   for (std::uint64_t i = 0; i < records; ++i) {
     EnergyRecord r;
     r.step = d.value<std::int64_t>("trace");
     r.energy = d.value<double>("trace");
     r.invariant = d.value<double>("trace");
-    if (r.step < 0 || r.step > m.step) d.fail("trace record at step " + std::to_string(r.step) + " is outside 0.." + std::to_string(m.step));
+    if (r.step < 0 || r.step > m.step) {
+      d.fail("trace record at step " + std::to_string(r.step) + " is outside 0.." + std::to_string(m.step));
+    }
     m.trace.push_back(r);
   }
   AnyField E = d.field(m.shape, m.precision, "E field");
