@@ -18,6 +18,8 @@
 #include "support/backends.hpp"
 #include "support/test_states.hpp"
 
+namespace fs = std::filesystem;
+
 namespace lfm::testing {
 namespace {
 
@@ -238,6 +240,31 @@ TEST(CheckpointStore, AFullDiskLeavesNoPartialFileAndKeepsThePreviousOne) {
     EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos) << entry.path();
   }
   EXPECT_EQ(read_binary_file(store.path_for_step(10)), before);
+}
+
+// The fuzzers start from fuzz/corpus/: seeds the readers refuse would leave
+// the fuzzers exploring error paths only, so every seed must stay valid.
+TEST(FuzzCorpus, EverySeedIsAcceptedByItsReader) {
+  const fs::path corpus = fs::path(LFM_SOURCE_DIR) / "fuzz" / "corpus";
+  int seeds = 0;
+  for (const auto& f : fs::directory_iterator(corpus / "checkpoint")) {
+    const std::string bytes = read_binary_file(f.path());
+    if (f.path().extension() == ".ckpt") {
+      EXPECT_NO_THROW(decode_checkpoint(bytes, f.path().string())) << f.path();
+    } else {
+      EXPECT_NO_THROW(decode_static(bytes, f.path().string())) << f.path();
+    }
+    ++seeds;
+  }
+  for (const auto& f : fs::directory_iterator(corpus / "npy")) {
+    EXPECT_NO_THROW(read_npy(f.path())) << f.path();
+    ++seeds;
+  }
+  for (const auto& f : fs::directory_iterator(corpus / "params_json")) {
+    EXPECT_NO_THROW(params_from_json(read_file(f.path()), f.path().string())) << f.path();
+    ++seeds;
+  }
+  EXPECT_GE(seeds, 10);
 }
 
 // The run loop stopped at an arbitrary step and resumed from the state it

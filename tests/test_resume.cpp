@@ -67,8 +67,14 @@ TEST_P(Resume, AfterSigkillAtRandomStepsIsBitIdentical) {
     const CliResult killed = run_lfm_with(run_args(GetParam(), out), o);
     ASSERT_EQ(killed.exit_code, 128 + SIGKILL) << "kill at step " << step << ": " << killed.err;
     EXPECT_FALSE(fs::exists(out / "summary.json"));
+    // Atomic writes: whatever the kill interrupted, every file under a
+    // checkpoint's name is whole.
+    for (const auto& file : CheckpointStore(out).list()) {
+      EXPECT_NO_THROW(decode_checkpoint(read_binary_file(file), file.string())) << file;
+    }
     const CliResult resumed = run_lfm({"resume", out.string(), "--quiet"});
     ASSERT_EQ(resumed.exit_code, 0) << "kill at step " << step << ": " << resumed.err;
+    EXPECT_THAT(resumed.err, Not(HasSubstr("warning")));
     expect_same_outputs(dir / "reference", out);
     for (const auto& entry : fs::directory_iterator(out / "checkpoints")) {
       EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos)
