@@ -117,6 +117,24 @@ INSTANTIATE_TEST_SUITE_P(Backends, Resume,
                          ::testing::Values("baseline", "cpu", "cpu_temporal", "thrust_omp"),
                          [](const auto& info) { return info.param; });
 
+// Two processes writing one run directory would interleave checkpoints.
+TEST(ResumeLock, ARunStillGoingCannotBeResumed) {
+  const TempDir dir;
+  const fs::path out = dir / "run";
+  LfmProcess running(run_args("cpu", out, "100000000"));
+  ASSERT_TRUE(wait_until([&] { return !CheckpointStore(out).list().empty(); }, 60));
+  const CliResult r = run_lfm({"resume", out.string(), "--quiet"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("in use by another lfm process"));
+  running.signal(SIGTERM);
+  EXPECT_EQ(running.wait().exit_code, 128 + SIGTERM);
+  const auto stopped = CheckpointStore(out).list().front();
+  const std::int64_t step = decode_checkpoint(read_binary_file(stopped), stopped.string()).meta.step;
+  const CliResult after =
+      run_lfm({"resume", out.string(), "--steps-total", std::to_string(step + 3), "--quiet"});
+  EXPECT_EQ(after.exit_code, 0) << after.err;
+}
+
 // A run of the user's own arrays, with a χ field: the static data carries
 // χ, the step-0 checkpoint the initial pair.
 TEST(ResumeConfig, OwnArraysWithAChiFieldResumeBitIdentical) {

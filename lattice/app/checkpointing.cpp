@@ -1,5 +1,7 @@
 #include "checkpointing.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -65,6 +67,26 @@ void prepare_run_directory(const fs::path& dir, bool force) {
   }
 }
 
+namespace {
+
+int lock_run_directory(const fs::path& run_dir, const fs::path& checkpoints) {
+  const fs::path lock = checkpoints / "lock";
+  const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw InputError(run_dir.string() + ": cannot create " + lock.string());
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    throw InputError(run_dir.string() + " is in use by another lfm process; wait for it to stop " +
+                     "(SIGINT or SIGTERM make it checkpoint and exit)");
+  }
+  return fd;
+}
+
+}  // namespace
+
+CheckpointWriter::~CheckpointWriter() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
 CheckpointWriter::CheckpointWriter(const fs::path& run_dir, const Problem& problem,
                                    const ResumeRecord& record)
     : store_(run_dir), keep_(record.keep_checkpoints) {
@@ -80,6 +102,7 @@ CheckpointWriter::CheckpointWriter(const fs::path& run_dir, const Problem& probl
       },
       problem.state);
   store_.create();
+  lock_fd_ = lock_run_directory(run_dir, store_.dir());
   static_hash_ = store_.write_static(s);
   params_hash_ = fnv1a64(s.params_json);
 }
@@ -87,6 +110,7 @@ CheckpointWriter::CheckpointWriter(const fs::path& run_dir, const Problem& probl
 CheckpointWriter::CheckpointWriter(const fs::path& run_dir, const StaticData& data,
                                    std::uint64_t static_hash, int keep)
     : store_(run_dir), static_hash_(static_hash), params_hash_(fnv1a64(data.params_json)), keep_(keep) {
+  lock_fd_ = lock_run_directory(run_dir, store_.dir());
   store_.create();
 }
 

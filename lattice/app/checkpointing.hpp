@@ -34,6 +34,9 @@ struct ResumeRecord {
 // (InputError naming it) before any compute.
 void prepare_run_directory(const std::filesystem::path& dir, bool force);
 
+// Holds an exclusive lock on DIR/checkpoints for as long as it lives (and
+// the kernel drops it when the process dies), so that `lfm resume` cannot
+// write into a run that is still going.
 class CheckpointWriter {
  public:
   // A new run: writes static.bin for this problem and record.
@@ -47,6 +50,9 @@ class CheckpointWriter {
   // The newest checkpoint written or found; empty when there is none.
   const std::filesystem::path& last() const { return last_; }
   void set_last(std::filesystem::path file) { last_ = std::move(file); }
+  ~CheckpointWriter();
+  CheckpointWriter(const CheckpointWriter&) = delete;
+  CheckpointWriter& operator=(const CheckpointWriter&) = delete;
 
  private:
   CheckpointStore store_;
@@ -54,6 +60,7 @@ class CheckpointWriter {
   std::uint64_t params_hash_ = 0;
   int keep_ = 2;
   std::filesystem::path last_;
+  int lock_fd_ = -1;
 };
 
 // The part of a RunResult a checkpoint carries (trace, timings, reference).

@@ -62,6 +62,8 @@ int resume_command(const ResumeArgs& a) {
                      2 * cells * (data.precision == Precision::float64 ? 8 : 4),
                  a.memory_limit);
 
+  // Locked before reading: a run still going would change what is newest.
+  CheckpointWriter checkpoints(a.dir, data, stored_checksum(static_bytes), record.keep_checkpoints);
   auto loaded = store.newest_valid(stored_checksum(static_bytes), [](const std::string& warning) {
     std::cerr << "lfm: warning: " << warning << "\n";
   });
@@ -76,7 +78,6 @@ int resume_command(const ResumeArgs& a) {
   Problem problem{record.workload, params_from_json(data.params_json, store.static_path().string()),
                   restore_state(loaded.data, data)};
   const RunResult so_far = result_so_far(loaded.data.meta);
-  CheckpointWriter checkpoints(a.dir, data, stored_checksum(static_bytes), record.keep_checkpoints);
   checkpoints.set_last(loaded.file);
 
   RunPlan plan;
