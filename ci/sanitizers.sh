@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the `asan` preset (AddressSanitizer + UndefinedBehaviorSanitizer)
-# and runs the correctness label under it; any report fails the run.
+# and runs the correctness label under it; any report fails the run. The
+# test preset also sets CXXFLAGS/LDFLAGS, which the install_and_find_package
+# test's consumer project picks up to link against the instrumented library.
 #   usage: ci/sanitizers.sh [JOBS]   (default: all cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
