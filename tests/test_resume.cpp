@@ -135,6 +135,29 @@ TEST(ResumeLock, ARunStillGoingCannotBeResumed) {
   EXPECT_EQ(after.exit_code, 0) << after.err;
 }
 
+// Without --checkpoint-every there is nothing to resume from: a stopped run
+// leaves no partial output at all, and says how to make it resumable.
+TEST(Interrupted, WithoutCheckpointsARunLeavesNothing) {
+  const TempDir dir;
+  LfmProcess running({"run", "wave_packet", "--dim", "3", "--n", "16", "--steps", "100000000",
+                      "--quiet", "--out", (dir / "run").string()});
+  const auto staging = [&] {
+    for (const auto& e : fs::directory_iterator(dir.path())) {
+      if (e.path().filename().string().starts_with(".run.partial-")) return true;
+    }
+    return false;
+  };
+  ASSERT_TRUE(wait_until(staging, 60));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // past the handlers' installation
+  running.signal(SIGINT);
+  const CliResult r = running.wait();
+  EXPECT_EQ(r.exit_code, 128 + SIGINT) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("nothing written"));
+  EXPECT_THAT(r.err, HasSubstr("--checkpoint-every"));
+  EXPECT_FALSE(fs::exists(dir / "run"));
+  EXPECT_FALSE(staging());
+}
+
 // A run of the user's own arrays, with a χ field: the static data carries
 // χ, the step-0 checkpoint the initial pair.
 TEST(ResumeConfig, OwnArraysWithAChiFieldResumeBitIdentical) {
