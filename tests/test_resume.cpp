@@ -147,8 +147,7 @@ TEST(Interrupted, WithoutCheckpointsARunLeavesNothing) {
     }
     return false;
   };
-  ASSERT_TRUE(wait_until(staging, 60));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // past the handlers' installation
+  ASSERT_TRUE(wait_until(staging, 60));  // the handlers are installed before it is made
   running.signal(SIGINT);
   const CliResult r = running.wait();
   EXPECT_EQ(r.exit_code, 128 + SIGINT) << r.err;

@@ -206,11 +206,12 @@ void report_divergence(const RunResult& r, const RunPlan& plan) {
 }  // namespace
 
 int run_problem(Problem& problem, const RunPlan& plan) {
+  // First, so that a signal during setup still ends in a clean stop.
+  const StopSignals stop;
   const BackendInfo& info = find_backend(plan.backend);
   StagedOutput out(plan.out, plan.force, plan.checkpoints != nullptr);
   auto backend = info.create();
   ProgressLine progress(!plan.quiet);
-  const StopSignals stop;
   RunOptions options;
   options.steps = plan.steps;
   options.diagnostics_every = plan.diagnostics_every;
