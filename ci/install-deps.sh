@@ -9,6 +9,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libfftw3-dev libeigen3-dev
   python3 python3-numpy gnuplot-nox
   libhdf5-dev libxml2-dev
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -76,7 +76,7 @@ int baseline_command(const BaselineArgs& a);
 int profile_command(const ProfileArgs& a);
 int report_command(const ReportArgs& a);
 int compare_command(const CompareArgs& a);
-// Exit 0 when every check passed, 5 when one failed.
+// Exit 0 when every check passed, 6 when one failed (5 is a failed write).
 int tiers_command(const TiersArgs& a);
 
 // Runs the validation matrix and prints its table (failures only unless

@@ -5,10 +5,12 @@
 
 #include "lattice/backend.hpp"
 #include "lattice/build_info.hpp"
+#include "lattice/checkpoint.hpp"
 #include "lattice/error.hpp"
 #include "lattice/workloads.hpp"
 #include "commands.hpp"
 #include "inspect_command.hpp"
+#include "resume_command.hpp"
 #include "run_command.hpp"
 
 namespace {
@@ -48,6 +50,16 @@ void add_run_options(CLI::App& run, lfm::app::RunArgs& a) {
   run.add_flag("--quiet", a.quiet, "No progress on stderr");
   run.add_flag("--allow-unstable", a.allow_unstable, "Run even when dt breaks the leapfrog limit");
   lfm::app::add_snapshot_options(run, a.snapshot);
+  run.add_option("--checkpoint-every", a.checkpoint_every,
+                 "Write a checkpoint every K steps into --out/checkpoints (0: none); continue with `lfm resume`");
+  run.add_option("--keep-checkpoints", a.keep_checkpoints, "Checkpoints kept, newest first")->capture_default_str();
+  run.add_option("--blowup-factor", a.blowup_factor,
+                 "Stop when max|E| exceeds this times its start (0: stop on NaN/Inf only)")->capture_default_str();
+  run.add_option("--memory-limit", a.memory_limit,
+                 "Refuse a run estimated above this size (800M, 16G; default: MemAvailable)");
+  run.footer("Exit status: 0 done; 2 bad input or not enough memory; 3 diverged (NaN/Inf or blow-up); "
+             "5 an output could not be written; 130 stopped by SIGINT, 143 by SIGTERM (a checkpoint is "
+             "written first when --checkpoint-every is set).");
   init->needs(config);
   prev->needs(config);
   config->needs(init, prev);
@@ -71,6 +83,14 @@ int main(int argc, char** argv) {
   run_args.command_line = join_args(argc, argv);
   auto* run = app.add_subcommand("run", "Run a workload or your own fields and write the results");
   add_run_options(*run, run_args);
+  lfm::app::ResumeArgs resume_args;
+  resume_args.command_line = run_args.command_line;
+  auto* resume = app.add_subcommand("resume", "Continue a checkpointed run from its newest intact checkpoint");
+  resume->add_option("dir", resume_args.dir, "The run's --out directory")->required();
+  resume->add_option("--steps-total", resume_args.steps_total, "Step to end at (default: the run's --steps)");
+  resume->add_option("--memory-limit", resume_args.memory_limit, "As for lfm run");
+  resume->add_flag("--quiet", resume_args.quiet, "No progress on stderr");
+  resume->footer("Exit status as for lfm run.");
   auto* backends = app.add_subcommand("backends", "List the backends and whether each is available");
 
   lfm::app::ValidateArgs validate_args;
@@ -127,7 +147,7 @@ int main(int argc, char** argv) {
 
   lfm::app::TiersArgs tiers_args;
   auto* tiers = app.add_subcommand(
-      "tiers", "Physics validation tiers on a backend; exit 5 when a check fails");
+      "tiers", "Physics validation tiers on a backend; exit 6 when a check fails");
   tiers->add_option("--backend", tiers_args.backend, "Backend (default: the default backend)");
   tiers->add_option("--tier", tiers_args.tiers,
                     "Tier to run, repeatable: 1 relativistic, 2 gravity analogue, 3 energy, 4 quantization");
@@ -147,6 +167,7 @@ int main(int argc, char** argv) {
 
   try {
     if (backends->parsed()) return list_backends();
+    if (resume->parsed()) return lfm::app::resume_command(resume_args);
     if (validate->parsed()) return lfm::app::validate_command(validate_args);
     if (bench->parsed()) return lfm::app::bench_command(bench_args);
     if (baseline->parsed()) return lfm::app::baseline_command(baseline_args);
@@ -165,7 +186,11 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const lfm::WriteError& e) {
     std::cerr << "lfm: error: " << e.what() << "\n";
-    return 1;
+    return lfm::app::exit_write_failed;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "lfm: error: out of memory: an allocation failed; the run needs more memory than "
+                 "this process may use (see --memory-limit)\n";
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << "lfm: internal error: " << e.what() << "\n";
     return 1;

@@ -1,6 +1,10 @@
 #include "run_command.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <optional>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -13,6 +17,9 @@
 #include "commands.hpp"
 #include "progress.hpp"
 #include "run_output.hpp"
+#include "checkpointing.hpp"
+#include "memory_check.hpp"
+#include "stop_signals.hpp"
 
 namespace fs = std::filesystem;
 
@@ -125,14 +132,122 @@ void print_summary(const Problem& problem, const RunResult& r, const std::string
               last.invariant, (last.invariant - first.invariant) / std::abs(first.invariant));
   std::printf("  max |E|          %.6e\n", r.max_abs);
   if (r.diverged_at >= 0) {
-    std::printf("  DIVERGED         E held NaN/Inf at step %lld; run stopped there\n",
-                static_cast<long long>(r.diverged_at));
+    std::printf("  DIVERGED         at step %lld: %s; run stopped there\n",
+                static_cast<long long>(r.diverged_at), r.divergence.c_str());
   }
   std::printf("  output           %s (summary.json, energy.csv, E.npy, E_prev.npy)\n",
               out.string().c_str());
 }
 
+void check_reliability_args(const RunArgs& a) {
+  if (a.checkpoint_every < 0) {
+    throw InputError("--checkpoint-every = " + std::to_string(a.checkpoint_every) +
+                     " is negative; expected >= 1, or 0 for no checkpoints");
+  }
+  if (a.keep_checkpoints < 1) {
+    throw InputError("--keep-checkpoints = " + std::to_string(a.keep_checkpoints) + "; expected >= 1");
+  }
+  if (!(a.blowup_factor >= 0) || !std::isfinite(a.blowup_factor)) {
+    throw InputError("--blowup-factor = " + std::to_string(a.blowup_factor) +
+                     "; expected a finite factor > 1, or 0 to stop on NaN/Inf only");
+  }
+}
+
+// Checked before the fields exist: the workload's size, or an upper bound
+// from the input files' sizes.
+double estimated_bytes(const RunArgs& a) {
+  const Precision p = a.precision ? parse_precision(*a.precision) : Precision::float64;
+  if (!a.workload.empty()) return estimate_run_bytes(workload_cells(a.n, a.dim), p);
+  return estimate_run_bytes(npy_cells_upper_bound(a.init), p);
+}
+
+ResumeRecord resume_record(const Problem& problem, const RunPlan& plan, int keep) {
+  ResumeRecord r;
+  r.workload = problem.name;
+  r.backend = plan.backend;
+  r.command_line = plan.command_line;
+  r.steps = plan.steps;
+  r.diagnostics_every = plan.diagnostics_every;
+  r.checkpoint_every = plan.checkpoint_every;
+  r.keep_checkpoints = keep;
+  r.blowup_factor = plan.blowup_factor;
+  return r;
+}
+
+const char* signal_name(int signo) {
+  return signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "a signal";
+}
+
+int report_interruption(int signo, std::int64_t step, const RunPlan& plan) {
+  if (plan.checkpoints) {
+    std::fprintf(stderr,
+                 "lfm: stopped by %s at step %lld; checkpoint %s written; "
+                 "continue with: lfm resume %s\n",
+                 signal_name(signo), static_cast<long long>(step), plan.checkpoints->last().c_str(),
+                 plan.out.c_str());
+  } else {
+    std::fprintf(stderr,
+                 "lfm: stopped by %s at step %lld; nothing written "
+                 "(run with --checkpoint-every K to be able to resume)\n",
+                 signal_name(signo), static_cast<long long>(step));
+  }
+  return exit_code_for_signal(signo);
+}
+
+void report_divergence(const RunResult& r, const RunPlan& plan) {
+  std::string kept;
+  if (plan.checkpoints && !plan.checkpoints->last().empty()) {
+    kept = "; the last good checkpoint is " + plan.checkpoints->last().string();
+  }
+  std::fprintf(stderr, "lfm: diverged at step %lld: %s%s\n", static_cast<long long>(r.diverged_at),
+               r.divergence.c_str(), kept.c_str());
+}
+
 }  // namespace
+
+int run_problem(Problem& problem, const RunPlan& plan) {
+  // First, so that a signal during setup still ends in a clean stop.
+  const StopSignals stop;
+  const BackendInfo& info = find_backend(plan.backend);
+  StagedOutput out(plan.out, plan.force, plan.checkpoints != nullptr);
+  std::optional<SnapshotWriter> snapshots;
+  if (plan.snapshot) snapshots.emplace(out.file("snapshots.h5"), problem, *plan.snapshot);
+  auto backend = info.create();
+  ProgressLine progress(!plan.quiet);
+  RunOptions options;
+  options.steps = plan.steps;
+  options.diagnostics_every = plan.diagnostics_every;
+  options.on_progress = [&](const Progress& p) { progress(p); };
+  options.stop_requested = [&](std::int64_t step) { return stop.received(step) != 0; };
+  options.blowup_factor = plan.blowup_factor;
+  options.resumed = plan.resumed;
+  if (snapshots) {
+    options.observe_every = plan.snapshot->every;
+    options.on_observe = [&](const AnyState& s) { snapshots->capture(s); };
+  }
+  if (plan.checkpoints) {
+    options.checkpoint_every = plan.checkpoint_every;
+    options.on_checkpoint = [&](const AnyState& s, const RunResult& r) {
+      plan.checkpoints->write(s, r);
+    };
+  }
+  const RunResult result = run(problem, *backend, options);
+  progress.finish();
+  if (result.interrupted) {
+    const std::int64_t at = std::visit([](const auto& s) { return s.step; }, problem.state);
+    return report_interruption(stop.received(-1), at, plan);
+  }
+
+  std::optional<SnapshotReport> snapshot_report;
+  if (snapshots) snapshot_report = SnapshotReport{*plan.snapshot, snapshots->finish()};
+  write_run_outputs(out, problem, result,
+                    {info.name, plan.command_line, plan.steps_requested, backend->tuning(), snapshot_report});
+  out.commit();
+  print_summary(problem, result, info.name, plan.out);
+  if (snapshot_report) print_snapshot_summary(*snapshot_report);
+  if (result.diverged_at >= 0) report_divergence(result, plan);
+  return result.diverged_at < 0 ? 0 : 3;
+}
 
 int run_command(const RunArgs& a) {
   if (a.steps < 0) {
@@ -142,38 +257,35 @@ int run_command(const RunArgs& a) {
     throw InputError("--diagnostics-every = " + std::to_string(a.diagnostics_every) +
                      " is negative; expected >= 1, or 0 for the default");
   }
+  check_reliability_args(a);
   const std::string backend_name = a.backend.empty() ? default_backend_name() : a.backend;
   const BackendInfo& info = find_backend(backend_name);
   const std::optional<SnapshotOptions> snapshot = snapshot_options(a.snapshot);
 
+  require_memory(estimated_bytes(a), a.memory_limit);
   Problem problem = a.workload.empty() ? user_problem(a) : workload_problem(a);
   const Grid& g = std::visit([](const auto& s) -> const Grid& { return s.grid(); }, problem.state);
   validate(problem.params, g, chi_max(problem.state, problem.params), a.allow_unstable);
 
-  StagedOutput out(a.out, a.force);
-  std::optional<SnapshotWriter> snapshots;
-  if (snapshot) snapshots.emplace(out.file("snapshots.h5"), problem, *snapshot);
-  auto backend = info.create();
-  ProgressLine progress(!a.quiet);
-  RunOptions options;
-  options.steps = a.steps;
-  options.diagnostics_every = a.diagnostics_every;
-  options.on_progress = [&](const Progress& p) { progress(p); };
-  if (snapshots) {
-    options.observe_every = snapshot->every;
-    options.on_observe = [&](const AnyState& s) { snapshots->capture(s); };
+  RunPlan plan;
+  plan.backend = info.name;
+  plan.command_line = a.command_line;
+  plan.out = a.out;
+  plan.force = a.force;
+  plan.quiet = a.quiet;
+  plan.steps = plan.steps_requested = a.steps;
+  plan.diagnostics_every =
+      a.diagnostics_every > 0 ? a.diagnostics_every : default_diagnostics_stride(a.steps);
+  plan.checkpoint_every = a.checkpoint_every;
+  plan.blowup_factor = a.blowup_factor;
+  plan.snapshot = snapshot;
+  std::optional<CheckpointWriter> checkpoints;
+  if (a.checkpoint_every > 0) {
+    prepare_run_directory(a.out, a.force);
+    checkpoints.emplace(a.out, problem, resume_record(problem, plan, a.keep_checkpoints));
+    plan.checkpoints = &*checkpoints;
   }
-  const RunResult result = run(problem, *backend, options);
-  progress.finish();
-  std::optional<SnapshotReport> snapshot_report;
-  if (snapshots) snapshot_report = SnapshotReport{*snapshot, snapshots->finish()};
-
-  write_run_outputs(out, problem, result,
-                    {info.name, a.command_line, a.steps, backend->tuning(), snapshot_report});
-  out.commit();
-  print_summary(problem, result, info.name, a.out);
-  if (snapshot_report) print_snapshot_summary(*snapshot_report);
-  return result.diverged_at < 0 ? 0 : 3;
+  return run_problem(problem, plan);
 }
 
 }  // namespace lfm::app

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "snapshot_cli.hpp"
+#include "lattice/run.hpp"
+#include "lattice/workloads.hpp"
 
 namespace lfm::app {
 
@@ -27,11 +29,44 @@ struct RunArgs {
   bool allow_unstable = false;
   SnapshotArgs snapshot;
   std::string command_line;
+  // Reliability (checkpointing.hpp, memory_check.hpp).
+  std::int64_t checkpoint_every = 0;  // 0: no checkpoints
+  int keep_checkpoints = 2;
+  double blowup_factor = 1e6;         // 0: stop on NaN/Inf only
+  std::optional<std::string> memory_limit;
 };
 
+class CheckpointWriter;
+
+// How a prepared problem is stepped and where its outputs go; shared by
+// `lfm run` and `lfm resume`.
+struct RunPlan {
+  std::string backend;
+  std::string command_line;
+  std::filesystem::path out;
+  bool force = false;
+  bool quiet = false;
+  std::int64_t steps = 0;              // the step the run ends at
+  std::int64_t steps_requested = 0;    // as recorded in summary.json
+  std::int64_t diagnostics_every = 0;
+  std::int64_t checkpoint_every = 0;
+  double blowup_factor = 0;
+  CheckpointWriter* checkpoints = nullptr;  // null: no checkpoints
+  const RunResult* resumed = nullptr;       // lfm resume: what the checkpoint holds
+  // Snapshots of this process's part of the run (a resumed run takes none).
+  std::optional<SnapshotOptions> snapshot;
+};
+
+// Exit codes beyond 0 done, 2 bad input and 3 diverged.
+inline constexpr int exit_write_failed = 5;  // an output could not be written
+
+// Steps the problem and writes its outputs; returns the exit code: 0 done,
+// 3 diverged, 128 + signal number when SIGINT/SIGTERM stopped it.
+int run_problem(Problem& problem, const RunPlan& plan);
+
 // Returns the process exit code: 0 done, 3 the field diverged (outputs kept
-// up to the step where it did). Bad input throws InputError before anything
-// is written.
+// up to the step where it did), 128 + signal when stopped by SIGINT/SIGTERM.
+// Bad input throws InputError before anything is written.
 int run_command(const RunArgs& args);
 
 }  // namespace lfm::app

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 #include <fstream>
@@ -45,6 +46,11 @@ std::string energy_csv(const RunResult& r) {
   return s.str();
 }
 
+StagedOutput::StagedOutput(fs::path target, bool force, bool into_existing)
+    : StagedOutput(std::move(target), force || into_existing) {
+  into_existing_ = into_existing;
+}
+
 StagedOutput::StagedOutput(fs::path target, bool force) : target_(std::move(target)) {
   if (fs::exists(target_) && !fs::is_directory(target_)) {
     throw InputError("--out " + target_.string() + " exists and is not a directory");
@@ -74,6 +80,16 @@ StagedOutput::~StagedOutput() {
 }
 
 void StagedOutput::commit() {
+  if (into_existing_) {
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(staging_)) files.push_back(entry.path());
+    std::stable_partition(files.begin(), files.end(),
+                          [](const fs::path& f) { return f.filename() != "summary.json"; });
+    for (const auto& f : files) fs::rename(f, target_ / f.filename());
+    fs::remove(staging_);
+    committed_ = true;
+    return;
+  }
   fs::remove_all(target_);  // empty, or --force was given
   fs::rename(staging_, target_);
   committed_ = true;
@@ -90,6 +106,7 @@ std::string write_run_outputs(const StagedOutput& out, const Problem& problem,
   nlohmann::ordered_json j;
   j["status"] = result.diverged_at < 0 ? "completed" : "diverged";
   if (result.diverged_at >= 0) j["diverged_at_step"] = result.diverged_at;
+  if (!result.divergence.empty()) j["divergence"] = result.divergence;
   j["workload"] = problem.name;
   j["backend"] = record.backend;
   if (!record.tuning.empty()) j["backend_tuning"] = record.tuning;

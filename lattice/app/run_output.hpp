@@ -17,6 +17,10 @@ class StagedOutput {
   // Refuses a non-empty `target` unless `force`, and creates the staging
   // directory now so that an unwritable location fails before any compute.
   StagedOutput(std::filesystem::path target, bool force);
+  // For a run directory that already holds checkpoints: the files are staged
+  // the same way, and commit() moves each into `target` (summary.json last,
+  // so its presence means the run finished) instead of replacing it.
+  StagedOutput(std::filesystem::path target, bool force, bool into_existing);
   ~StagedOutput();
   StagedOutput(const StagedOutput&) = delete;
   StagedOutput& operator=(const StagedOutput&) = delete;
@@ -30,6 +34,7 @@ class StagedOutput {
   std::filesystem::path target_;
   std::filesystem::path staging_;
   bool committed_ = false;
+  bool into_existing_ = false;
 };
 
 struct RunRecord {

@@ -154,7 +154,7 @@ int tiers_command(const TiersArgs& a) {
   } else {
     std::cout << "no dispersion plot: " << why << "\n";
   }
-  return failed ? 5 : 0;
+  return failed ? 6 : 0;
 }
 
 }  // namespace lfm::app

@@ -24,7 +24,11 @@ struct Progress {
   double elapsed_s;
 };
 
+struct RunResult;
+
 struct RunOptions {
+  // The step the run ends at, counted from the initial pair: a state that
+  // already holds steps (a resumed run) takes only the rest.
   std::int64_t steps = 0;
   std::int64_t diagnostics_every = 0;  // 0: at most about 100 records over the run
   // Called between chunks of steps (at most a few times per second).
@@ -34,6 +38,21 @@ struct RunOptions {
   // diagnostics stride. 0: never.
   std::int64_t observe_every = 0;
   std::function<void(const AnyState&)> on_observe;
+
+  // Checkpoints: on_checkpoint is called with a healthy state at step 0 (unless
+  // resumed), at every multiple of checkpoint_every (0: none), at the last step
+  // and when the run is stopped; `so_far` holds the trace and timings up to that step.
+  std::int64_t checkpoint_every = 0;
+  std::function<void(const AnyState& state, const RunResult& so_far)> on_checkpoint;
+  // Asked between chunks, with the step reached; true stops the run there.
+  // When set, chunks stay short (a fraction of a second) so a stop is prompt.
+  std::function<bool(std::int64_t step)> stop_requested;
+  // The run diverges when E holds NaN/Inf or max|E| exceeds blowup_factor
+  // times max|E| at step 0 (0: NaN/Inf only). Checked at every record and
+  // before every checkpoint, so a checkpoint never holds a bad field.
+  double blowup_factor = 0;
+  // The trace and timings of the steps a resumed state already holds.
+  const RunResult* resumed = nullptr;
 };
 
 struct RunResult {
@@ -42,9 +61,12 @@ struct RunResult {
   double step_s = 0;                // inside Backend::advance only
   double diagnostics_s = 0;
   double max_abs = 0;               // max |E| at the end
-  // First diagnostics step at which E held NaN or Inf; -1 when it stayed
-  // finite. The loop stops there so the caller can keep what it has.
+  // First checked step at which E held NaN or Inf or grew past the blow-up
+  // limit; -1 when it stayed healthy. The loop stops there so the caller can keep what it has.
   std::int64_t diverged_at = -1;
+  std::string divergence;        // what was found: "E(3, 4, 5) = nan", …
+  bool interrupted = false;      // stop_requested returned true
+  double initial_max_abs = 0;    // max|E| at step 0 (the blow-up reference)
 };
 
 RunResult run(Problem& problem, Backend& backend, const RunOptions& options);

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the `asan` preset (AddressSanitizer + UndefinedBehaviorSanitizer)
+# and runs the correctness label under it; any report fails the run. The
+# test preset also sets CXXFLAGS/LDFLAGS, which the install_and_find_package
+# test's consumer project picks up to link against the instrumented library.
+#   usage: ci/sanitizers.sh [JOBS]   (default: all cores)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+jobs=${1:-$(nproc)}
+start=$SECONDS
+cmake --preset asan
+cmake --build --preset asan -j "$jobs"
+built=$SECONDS
+ctest --preset asan -j "$jobs"
+echo "sanitizers: asan build $((built - start)) s, correctness under asan $((SECONDS - built)) s"

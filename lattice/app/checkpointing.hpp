@@ -1,0 +1,69 @@
+#pragma once
+// How `lfm run --checkpoint-every` and `lfm resume` use a run directory:
+// DIR/checkpoints/static.bin holds the parameters, the χ field and the
+// record below; each DIR/checkpoints/step_<N>.ckpt adds E, E_prev and the
+// trace so far. The final outputs land in DIR beside them.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "lattice/checkpoint.hpp"
+#include "lattice/run.hpp"
+#include "lattice/workloads.hpp"
+
+namespace lfm::app {
+
+// What `lfm resume` needs besides the fields, kept in static.bin as JSON.
+struct ResumeRecord {
+  std::string workload;  // workload name, or "config"
+  std::string backend;
+  std::string command_line;
+  std::int64_t steps = 0;              // the step count the run was asked for
+  std::int64_t diagnostics_every = 0;  // the stride actually used
+  std::int64_t checkpoint_every = 0;
+  int keep_checkpoints = 2;
+  double blowup_factor = 0;
+
+  std::string to_json() const;
+  // InputError naming `source` when a key is missing or of the wrong type.
+  static ResumeRecord from_json(const std::string& text, const std::string& source);
+};
+
+// Refuses a non-empty directory unless `force` (which empties it), then
+// creates DIR/checkpoints; a missing or read-only location is refused
+// (InputError naming it) before any compute.
+void prepare_run_directory(const std::filesystem::path& dir, bool force);
+
+// Holds an exclusive lock on DIR/checkpoints for as long as it lives (and
+// the kernel drops it when the process dies), so that `lfm resume` cannot
+// write into a run that is still going.
+class CheckpointWriter {
+ public:
+  // A new run: writes static.bin for this problem and record.
+  CheckpointWriter(const std::filesystem::path& run_dir, const Problem& problem,
+                   const ResumeRecord& record);
+  // A resumed run: static.bin is already there, with this content and checksum.
+  CheckpointWriter(const std::filesystem::path& run_dir, const StaticData& data,
+                   std::uint64_t static_hash, int keep);
+
+  void write(const AnyState& state, const RunResult& so_far);
+  // The newest checkpoint written or found; empty when there is none.
+  const std::filesystem::path& last() const { return last_; }
+  void set_last(std::filesystem::path file) { last_ = std::move(file); }
+  ~CheckpointWriter();
+  CheckpointWriter(const CheckpointWriter&) = delete;
+  CheckpointWriter& operator=(const CheckpointWriter&) = delete;
+
+ private:
+  CheckpointStore store_;
+  std::uint64_t static_hash_ = 0;
+  std::uint64_t params_hash_ = 0;
+  int keep_ = 2;
+  std::filesystem::path last_;
+  int lock_fd_ = -1;
+};
+
+// The part of a RunResult a checkpoint carries (trace, timings, reference).
+RunResult result_so_far(const CheckpointMeta& meta);
+
+}  // namespace lfm::app
