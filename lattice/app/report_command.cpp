@@ -252,8 +252,14 @@ std::string performance_section(const Json& b) {
     o << "### " << size_label(s) << " (" << s["cells"].get<long>() << " cells)\n\n"
       << s["candidate"]["n"].get<int>() << " repetitions of " << s["steps_per_rep"].get<long>()
       << " steps each after " << s["warmup"].get<int>()
-      << " warm-up repetition(s); the two backends ran interleaved in one process.\n\n"
-      << header({"backend", "median ms/step", "stddev (ms)", "95% CI (ms)", "cells/s", "GB/s", "% triad 1T",
+      << " warm-up repetition(s); the two backends ran interleaved in one process.\n\n";
+    for (const char* side : {"reference", "candidate"}) {
+      if (s[side].contains("tuning")) {
+        o << "Autotuned on first use by `" << label(b, side) << "`: " << s[side]["tuning"].get<std::string>()
+          << ".\n\n";
+      }
+    }
+    o << header({"backend", "median ms/step", "stddev (ms)", "95% CI (ms)", "cells/s", "GB/s", "% triad 1T",
                  "% triad " + all});
     for (const char* side : {"reference", "candidate"}) {
       const Json& x = s[side];
