@@ -30,11 +30,7 @@ std::vector<std::size_t> plane_order(std::size_t nz, std::size_t start, bool ref
   return order;
 }
 
-// The wavefront as a list of (level, plane) in execution order. It depends
-// only on the plane count, stencil radius, depth and boundary, so it is
-// worked out once per block shape, before any thread starts: level k of
-// plane z goes as soon as level k−1 holds planes z−r … z+r, one plane per
-// level per round, so level 1 leads and the wave stays narrow.
+// One level of one plane (of one band) in a block's schedule.
 struct Visit {
   int level;
   std::size_t plane;
@@ -73,6 +69,11 @@ Bands make_bands(std::size_t ny, std::size_t r, int depth, std::size_t rows, boo
   return b;
 }
 
+// The wavefront as a list of (level, plane) in execution order. It depends
+// only on the plane count, stencil radius, depth and boundary, so it is
+// worked out once per block shape, before any thread starts: level k of
+// plane z goes as soon as level k−1 holds planes z−r … z+r, one plane per
+// level per round, so level 1 leads and the wave stays narrow.
 std::vector<Visit> plane_schedule(std::size_t nz, std::size_t r, int depth, bool reflective) {
   std::vector<std::vector<std::size_t>> order(depth + 1);
   for (int k = 1; k <= depth; ++k) order[k] = plane_order(nz, (static_cast<std::size_t>(k - 1) * r) % nz, reflective);
