@@ -32,15 +32,20 @@ namespace {
     const rlimit lim{*o.address_space_limit, *o.address_space_limit};
     if (::setrlimit(RLIMIT_AS, &lim) != 0) _exit(126);
   }
-  if (o.unprivileged && ::geteuid() == 0) {
-    if (::setgid(65534) != 0 || ::setuid(65534) != 0) _exit(126);
-  }
   std::vector<char*> argv;
   std::string exe = LFM_EXE;
   argv.push_back(exe.data());
   std::vector<std::string> copy = args;
   for (auto& a : copy) argv.push_back(a.data());
   argv.push_back(nullptr);
+  if (o.unprivileged && ::geteuid() == 0) {
+    // Opened while still root: the build tree may sit under a directory
+    // that nobody cannot search (a clone in a private temporary directory).
+    const int exe_fd = ::open(exe.c_str(), O_RDONLY | O_CLOEXEC);
+    if (exe_fd < 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0) _exit(126);
+    ::fexecve(exe_fd, argv.data(), environ);
+    _exit(127);
+  }
   ::execv(exe.c_str(), argv.data());
   _exit(127);
 }
