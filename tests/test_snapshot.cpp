@@ -267,14 +267,51 @@ TEST(Snapshot, RunObserverSeesEveryMultipleAndChangesNothing) {
   }
 }
 
-TEST(Snapshot, AbandonedWriterLeavesNoFile) {
+// Every step on disk stays readable through the index whatever stops the
+// writer: a writer dropped without finish() (a failed or stopped run)
+// keeps the steps it wrote. drain() is the point up to which that holds.
+TEST(Snapshot, AbandonedWriterKeepsTheStepsItWrote) {
   const TempDir dir;
-  const State<double> s = random_state(cube(2, 16), 18, false);
+  State<double> s = random_state(cube(2, 16), 18, false);
   {
     SnapshotWriter w(dir / "s.h5", problem_of(s), every_step());
     w.capture(AnyState(s));
+    w.drain();
+    s.step = 1;
+    w.capture(AnyState(s));
+    w.drain();
   }  // no finish(): the run failed
-  EXPECT_TRUE(fs::is_empty(dir.path()));
+  const Hdf5Contents c = read_hdf5_contents(dir / "s.h5");
+  ASSERT_EQ(c.datasets.size(), 2u);
+  EXPECT_EQ(c.datasets[1].path, "/E/000000001");
+  const auto back = std::get<Field<double>>(read_hdf5_field(dir / "s.h5", "/E/000000001"));
+  for (std::size_t i = 0; i < s.E.size(); ++i) ASSERT_EQ(back[i], s.E[i]) << i;
+  for (const auto& entry : fs::recursive_directory_iterator(dir.path())) {
+    EXPECT_EQ(entry.path().string().find(".partial-"), std::string::npos) << entry.path();
+  }
+}
+
+// A resumed series keeps the steps before the checkpoint it resumes from
+// and drops the rest, which the resumed run writes again.
+TEST(Snapshot, ResumedSeriesKeepsStepsBeforeTheCheckpoint) {
+  const TempDir dir;
+  State<double> s = random_state(cube(2, 8), 21, false);
+  {
+    SnapshotWriter w(dir / "s.h5", problem_of(s), every_step());
+    for (int step = 0; step < 4; ++step) {
+      s.step = step;
+      w.capture(AnyState(s));
+    }
+    w.finish();
+  }
+  SnapshotWriter resumed(dir / "s.h5", problem_of(s), every_step(), 2);
+  EXPECT_EQ(resumed.steps(), (std::vector<std::int64_t>{0, 1}));
+  EXPECT_EQ(read_hdf5_contents(dir / "s.h5").datasets.size(), 2u);
+  EXPECT_FALSE(fs::exists(dir / "s" / "step_000000003.h5"));
+  s.step = 2;
+  resumed.capture(AnyState(s));
+  resumed.finish();
+  EXPECT_EQ(read_hdf5_contents(dir / "s.h5").datasets.size(), 3u);
 }
 
 TEST(Snapshot, UnwritableLocationFailsBeforeAnyStep) {
@@ -318,9 +355,12 @@ TEST(Snapshot, FailedWriteNamesTheFileAndLeavesNoPartialFile) {
   ASSERT_TRUE(WIFEXITED(status)) << "child died by signal " << WTERMSIG(status);
   const std::string what = read_file(message);
   fs::remove(message);
-  EXPECT_THAT(what, HasSubstr((dir / "s.h5").string()));
+  EXPECT_THAT(what, HasSubstr((dir / "s" / "step_000000000.h5").string()));
   EXPECT_THAT(what, HasSubstr("File too large"));
-  EXPECT_TRUE(fs::is_empty(dir.path())) << "left " << fs::directory_iterator(dir.path())->path();
+  for (const auto& entry : fs::recursive_directory_iterator(dir.path())) {
+    EXPECT_EQ(entry.path().string().find(".partial-"), std::string::npos) << "left " << entry.path();
+  }
+  EXPECT_TRUE(read_hdf5_contents(dir / "s.h5").datasets.empty());
 }
 
 TEST(Snapshot, BadOptionsRefused) {

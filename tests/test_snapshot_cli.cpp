@@ -99,7 +99,8 @@ TEST_F(SnapshotCli, DivergedRunKeepsItsSnapshots) {
 }
 
 // The shell sets a file size limit (512-byte blocks) and ignores SIGXFSZ,
-// so writes past it fail with EFBIG as on a full disk.
+// so writes past it fail with EFBIG as on a full disk. The error names the
+// step file; no partial file is left, and the index stays readable.
 TEST_F(SnapshotCli, WriteErrorNamesTheFileAndLeavesNoPartialFile) {
   std::string cmd = "trap '' XFSZ; ulimit -f 64; exec '" + std::string(LFM_EXE) + "'";
   for (const std::string& a : {"run", "wave_packet", "--n", "24", "--steps", "4", "--quiet",
@@ -112,14 +113,14 @@ TEST_F(SnapshotCli, WriteErrorNamesTheFileAndLeavesNoPartialFile) {
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 5);  // an output could not be written
   const std::string err = read_file(dir / "stderr");
-  EXPECT_THAT(err, HasSubstr("lfm: error: "));
-  EXPECT_THAT(err, HasSubstr("snapshots.h5"));
+  EXPECT_THAT(err, HasSubstr("lfm: error: " + (dir / "out" / "snapshots" / "step_000000000.h5").string()));
   EXPECT_THAT(err, HasSubstr("File too large"));
   EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
-  for (const auto& entry : fs::directory_iterator(dir.path())) {
-    const std::string name = entry.path().filename().string();
-    EXPECT_TRUE(name == "stdout" || name == "stderr") << "left behind: " << name;
+  for (const auto& entry : fs::recursive_directory_iterator(dir.path())) {
+    EXPECT_EQ(entry.path().string().find(".partial-"), std::string::npos) << "left behind: " << entry.path();
   }
+  EXPECT_FALSE(fs::exists(dir / "out" / "summary.json"));
+  EXPECT_TRUE(read_hdf5_contents(dir / "out" / "snapshots.h5").datasets.empty());
 }
 
 struct BadSnapshotOption {

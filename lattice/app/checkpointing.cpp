@@ -1,11 +1,6 @@
 #include "checkpointing.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
-#include <system_error>
 
 #include "lattice/build_info.hpp"
 #include "lattice/error.hpp"
@@ -24,6 +19,17 @@ std::string ResumeRecord::to_json() const {
   j["keep_checkpoints"] = keep_checkpoints;
   j["blowup_factor"] = blowup_factor;
   j["command"] = command_line;
+  if (snapshot) {
+    std::string fields;
+    for (const SnapshotField f : snapshot->fields) {
+      if (!fields.empty()) fields += ',';
+      fields += to_string(f);
+    }
+    j["snapshot"] = {{"every", snapshot->every},
+                     {"fields", fields},
+                     {"compression", snapshot->compression},
+                     {"float32", snapshot->float32}};
+  }
   return j.dump();
 }
 
@@ -39,52 +45,20 @@ ResumeRecord ResumeRecord::from_json(const std::string& text, const std::string&
     r.keep_checkpoints = j.at("keep_checkpoints").get<int>();
     r.blowup_factor = j.at("blowup_factor").get<double>();
     r.command_line = j.at("command").get<std::string>();
+    if (j.contains("snapshot")) {
+      const auto& o = j.at("snapshot");
+      SnapshotOptions snapshot;
+      snapshot.every = o.at("every").get<std::int64_t>();
+      snapshot.fields = parse_snapshot_fields(o.at("fields").get<std::string>());
+      snapshot.compression = o.at("compression").get<int>();
+      snapshot.float32 = o.at("float32").get<bool>();
+      validate(snapshot);
+      r.snapshot = snapshot;
+    }
     return r;
   } catch (const nlohmann::json::exception& e) {
     throw InputError(source + ": the run record is unreadable (" + e.what() + ")");
   }
-}
-
-void prepare_run_directory(const fs::path& dir, bool force) {
-  std::error_code ec;
-  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
-    throw InputError("--out " + dir.string() + " exists and is not a directory");
-  }
-  if (fs::is_directory(dir, ec) && !fs::is_empty(dir, ec)) {
-    if (!force) {
-      throw InputError("--out " + dir.string() +
-                       " is not empty; choose a new directory, pass --force to replace it, "
-                       "or continue it with `lfm resume " + dir.string() + "`");
-    }
-    for (const auto& entry : fs::directory_iterator(dir)) fs::remove_all(entry.path());
-  }
-  const fs::path checkpoints = dir / "checkpoints";
-  fs::create_directories(checkpoints, ec);
-  // access() rather than the mode bits: it also sees read-only mounts.
-  if (ec || ::access(checkpoints.c_str(), W_OK) != 0) {
-    const std::string why = ec ? ec.message() : std::string("not writable");
-    throw InputError("--out " + dir.string() + ": cannot write checkpoints there (" + why + ")");
-  }
-}
-
-namespace {
-
-int lock_run_directory(const fs::path& run_dir, const fs::path& checkpoints) {
-  const fs::path lock = checkpoints / "lock";
-  const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) throw InputError(run_dir.string() + ": cannot create " + lock.string());
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
-    throw InputError(run_dir.string() + " is in use by another lfm process; wait for it to stop " +
-                     "(SIGINT or SIGTERM make it checkpoint and exit)");
-  }
-  return fd;
-}
-
-}  // namespace
-
-CheckpointWriter::~CheckpointWriter() {
-  if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
 CheckpointWriter::CheckpointWriter(const fs::path& run_dir, const Problem& problem,
@@ -102,7 +76,6 @@ CheckpointWriter::CheckpointWriter(const fs::path& run_dir, const Problem& probl
       },
       problem.state);
   store_.create();
-  lock_fd_ = lock_run_directory(run_dir, store_.dir());
   static_hash_ = store_.write_static(s);
   params_hash_ = fnv1a64(s.params_json);
 }
@@ -110,7 +83,6 @@ CheckpointWriter::CheckpointWriter(const fs::path& run_dir, const Problem& probl
 CheckpointWriter::CheckpointWriter(const fs::path& run_dir, const StaticData& data,
                                    std::uint64_t static_hash, int keep)
     : store_(run_dir), static_hash_(static_hash), params_hash_(fnv1a64(data.params_json)), keep_(keep) {
-  lock_fd_ = lock_run_directory(run_dir, store_.dir());
   store_.create();
 }
 

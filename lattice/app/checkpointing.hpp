@@ -5,10 +5,12 @@
 // trace so far. The final outputs land in DIR beside them.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "lattice/checkpoint.hpp"
 #include "lattice/run.hpp"
+#include "lattice/snapshot.hpp"
 #include "lattice/workloads.hpp"
 
 namespace lfm::app {
@@ -23,20 +25,16 @@ struct ResumeRecord {
   std::int64_t checkpoint_every = 0;
   int keep_checkpoints = 2;
   double blowup_factor = 0;
+  // The run's snapshot series, continued by `lfm resume`; nullopt: none.
+  std::optional<SnapshotOptions> snapshot;
 
   std::string to_json() const;
   // InputError naming `source` when a key is missing or of the wrong type.
   static ResumeRecord from_json(const std::string& text, const std::string& source);
 };
 
-// Refuses a non-empty directory unless `force` (which empties it), then
-// creates DIR/checkpoints; a missing or read-only location is refused
-// (InputError naming it) before any compute.
-void prepare_run_directory(const std::filesystem::path& dir, bool force);
-
-// Holds an exclusive lock on DIR/checkpoints for as long as it lives (and
-// the kernel drops it when the process dies), so that `lfm resume` cannot
-// write into a run that is still going.
+// Writes the checkpoints of a run into DIR/checkpoints. The run directory
+// (lattice/run_directory.hpp) holds the lock that keeps a second process out.
 class CheckpointWriter {
  public:
   // A new run: writes static.bin for this problem and record.
@@ -50,7 +48,6 @@ class CheckpointWriter {
   // The newest checkpoint written or found; empty when there is none.
   const std::filesystem::path& last() const { return last_; }
   void set_last(std::filesystem::path file) { last_ = std::move(file); }
-  ~CheckpointWriter();
   CheckpointWriter(const CheckpointWriter&) = delete;
   CheckpointWriter& operator=(const CheckpointWriter&) = delete;
 
@@ -60,7 +57,6 @@ class CheckpointWriter {
   std::uint64_t params_hash_ = 0;
   int keep_ = 2;
   std::filesystem::path last_;
-  int lock_fd_ = -1;
 };
 
 // The part of a RunResult a checkpoint carries (trace, timings, reference).

@@ -9,6 +9,8 @@
 #include "checkpointing.hpp"
 #include "memory_check.hpp"
 #include "run_command.hpp"
+#include "stop_signals.hpp"
+#include "lattice/run_directory.hpp"
 
 namespace fs = std::filesystem;
 
@@ -62,8 +64,13 @@ int resume_command(const ResumeArgs& a) {
                      2 * cells * (data.precision == Precision::float64 ? 8 : 4),
                  a.memory_limit);
 
-  // Locked before reading: a run still going would change what is newest.
-  CheckpointWriter checkpoints(a.dir, data, stored_checksum(static_bytes), record.keep_checkpoints);
+  // Locked before the checkpoints are read: a run still going would change
+  // what is newest. The handlers go in first, so a signal ends cleanly.
+  const StopSignals stop;
+  RunDirectory dir(a.dir, RunDirectory::Open::resume, [](const std::string& text) {
+    std::cerr << "lfm: " << text << "\n";
+  });
+  CheckpointWriter checkpoints(dir.path(), data, stored_checksum(static_bytes), record.keep_checkpoints);
   auto loaded = store.newest_valid(stored_checksum(static_bytes), [](const std::string& warning) {
     std::cerr << "lfm: warning: " << warning << "\n";
   });
@@ -83,8 +90,10 @@ int resume_command(const ResumeArgs& a) {
   RunPlan plan;
   plan.backend = record.backend;
   plan.command_line = record.command_line;
-  plan.out = a.dir;
+  plan.dir = &dir;
+  plan.stop = &stop;
   plan.quiet = a.quiet;
+  plan.snapshot = record.snapshot;
   plan.steps = plan.steps_requested = steps;
   plan.diagnostics_every = record.diagnostics_every;
   plan.checkpoint_every = record.checkpoint_every;

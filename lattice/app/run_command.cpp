@@ -89,20 +89,36 @@ ResumeRecord resume_record(const Problem& problem, const RunPlan& plan, int keep
   r.checkpoint_every = plan.checkpoint_every;
   r.keep_checkpoints = keep;
   r.blowup_factor = plan.blowup_factor;
+  r.snapshot = plan.snapshot;
   return r;
 }
 
-const char* signal_name(int signo) {
-  return signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "a signal";
+// Steps as "0, 10, ... 90": what a stopped run kept of its snapshots.
+std::string step_range(const std::vector<std::int64_t>& steps) {
+  if (steps.empty()) return "none";
+  if (steps.size() == 1) return "step " + std::to_string(steps.front());
+  return std::to_string(steps.size()) + " steps, " + std::to_string(steps.front()) + " to " +
+         std::to_string(steps.back());
 }
 
-int report_interruption(int signo, std::int64_t step, const RunPlan& plan) {
+int report_interruption(int signo, std::int64_t step, const RunPlan& plan,
+                        const std::vector<std::int64_t>* snapshot_steps) {
+  std::string kept;
+  if (snapshot_steps) {
+    kept = "; snapshots kept (" + step_range(*snapshot_steps) + ") in " +
+           (plan.dir->requested() / "snapshots.h5").string();
+  }
   if (plan.checkpoints) {
     std::fprintf(stderr,
-                 "lfm: stopped by %s at step %lld; checkpoint %s written; "
+                 "lfm: stopped by %s at step %lld; checkpoint %s written%s; "
                  "continue with: lfm resume %s\n",
                  signal_name(signo), static_cast<long long>(step), plan.checkpoints->last().c_str(),
-                 plan.out.c_str());
+                 kept.c_str(), plan.dir->requested().c_str());
+  } else if (snapshot_steps) {
+    std::fprintf(stderr,
+                 "lfm: stopped by %s at step %lld%s; no checkpoint, so it cannot be resumed "
+                 "(run with --checkpoint-every K for that)\n",
+                 signal_name(signo), static_cast<long long>(step), kept.c_str());
   } else {
     std::fprintf(stderr,
                  "lfm: stopped by %s at step %lld; nothing written "
@@ -124,19 +140,26 @@ void report_divergence(const RunResult& r, const RunPlan& plan) {
 }  // namespace
 
 int run_problem(Problem& problem, const RunPlan& plan) {
-  // First, so that a signal during setup still ends in a clean stop.
-  const StopSignals stop;
   const BackendInfo& info = find_backend(plan.backend);
-  StagedOutput out(plan.out, plan.force, plan.checkpoints != nullptr);
+  RunDirectory& dir = *plan.dir;
   std::optional<SnapshotWriter> snapshots;
-  if (plan.snapshot) snapshots.emplace(out.file("snapshots.h5"), problem, *plan.snapshot);
+  const std::int64_t start = std::visit([](const auto& s) { return s.step; }, problem.state);
+  if (plan.snapshot) {
+    for (const char* name : {"snapshots.h5", "snapshots.xdmf", "snapshots/"}) dir.own(name);
+    std::optional<std::int64_t> resume_before;
+    if (plan.resumed) resume_before = start;
+    snapshots.emplace(dir.file("snapshots.h5"), problem, *plan.snapshot, resume_before);
+    // The loop observes only the steps it reaches; a resumed run takes the
+    // one it starts from again, since the stopped run may not have written it.
+    if (plan.resumed && start % plan.snapshot->every == 0) snapshots->capture(problem.state);
+  }
   auto backend = info.create();
   ProgressLine progress(!plan.quiet);
   RunOptions options;
   options.steps = plan.steps;
   options.diagnostics_every = plan.diagnostics_every;
   options.on_progress = [&](const Progress& p) { progress(p); };
-  options.stop_requested = [&](std::int64_t step) { return stop.received(step) != 0; };
+  options.stop_requested = [&](std::int64_t step) { return plan.stop->received(step) != 0; };
   options.blowup_factor = plan.blowup_factor;
   options.resumed = plan.resumed;
   if (snapshots) {
@@ -146,26 +169,30 @@ int run_problem(Problem& problem, const RunPlan& plan) {
   if (plan.checkpoints) {
     options.checkpoint_every = plan.checkpoint_every;
     options.on_checkpoint = [&](const AnyState& s, const RunResult& r) {
+      // Every snapshot up to this step is on disk before the checkpoint
+      // that a resumed run would start from.
+      if (snapshots) snapshots->drain();
       plan.checkpoints->write(s, r);
     };
   }
   const RunResult result = run(problem, *backend, options);
   progress.finish();
-  if (result.interrupted) {
-    const std::int64_t at = std::visit([](const auto& s) { return s.step; }, problem.state);
-    return report_interruption(stop.received(-1), at, plan);
-  }
-
   std::optional<SnapshotReport> snapshot_report;
   if (snapshots) snapshot_report = SnapshotReport{*plan.snapshot, snapshots->finish()};
-  write_run_outputs(out, problem, result,
+  if (result.interrupted) {
+    const std::int64_t at = std::visit([](const auto& s) { return s.step; }, problem.state);
+    return report_interruption(plan.stop->received(-1), at, plan, snapshots ? &snapshots->steps() : nullptr);
+  }
+
+  write_run_outputs(dir, problem, result,
                     {info.name, plan.command_line, plan.steps_requested, backend->tuning(), snapshot_report});
-  out.commit();
-  print_summary(problem, result, info.name, plan.out);
+  print_summary(problem, result, info.name, dir.requested());
   if (snapshot_report) print_snapshot_summary(*snapshot_report);
   if (result.diverged_at >= 0) report_divergence(result, plan);
   return result.diverged_at < 0 ? 0 : 3;
 }
+
+void print_notice(const std::string& text) { std::cerr << "lfm: " << text << "\n"; }
 
 int run_command(const RunArgs& a) {
   if (a.steps < 0) {
@@ -185,11 +212,15 @@ int run_command(const RunArgs& a) {
   const Grid& g = std::visit([](const auto& s) -> const Grid& { return s.grid(); }, problem.state);
   validate(problem.params, g, chi_max(problem.state, problem.params), a.allow_unstable);
 
+  // The handlers go in before the directory is made, so that a signal
+  // from here on ends in a clean stop.
+  const StopSignals stop;
+  RunDirectory dir(a.out, a.force ? RunDirectory::Open::replace : RunDirectory::Open::create, print_notice);
   RunPlan plan;
   plan.backend = info.name;
   plan.command_line = a.command_line;
-  plan.out = a.out;
-  plan.force = a.force;
+  plan.dir = &dir;
+  plan.stop = &stop;
   plan.quiet = a.quiet;
   plan.steps = plan.steps_requested = a.steps;
   plan.diagnostics_every =
@@ -199,8 +230,8 @@ int run_command(const RunArgs& a) {
   plan.snapshot = snapshot;
   std::optional<CheckpointWriter> checkpoints;
   if (a.checkpoint_every > 0) {
-    prepare_run_directory(a.out, a.force);
-    checkpoints.emplace(a.out, problem, resume_record(problem, plan, a.keep_checkpoints));
+    dir.own("checkpoints/");
+    checkpoints.emplace(dir.path(), problem, resume_record(problem, plan, a.keep_checkpoints));
     plan.checkpoints = &*checkpoints;
   }
   return run_problem(problem, plan);

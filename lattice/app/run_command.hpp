@@ -9,6 +9,7 @@
 
 #include "snapshot_cli.hpp"
 #include "lattice/run.hpp"
+#include "lattice/run_directory.hpp"
 #include "lattice/workloads.hpp"
 
 namespace lfm::app {
@@ -37,14 +38,15 @@ struct RunArgs {
 };
 
 class CheckpointWriter;
+class StopSignals;
 
 // How a prepared problem is stepped and where its outputs go; shared by
 // `lfm run` and `lfm resume`.
 struct RunPlan {
   std::string backend;
   std::string command_line;
-  std::filesystem::path out;
-  bool force = false;
+  RunDirectory* dir = nullptr;         // locked and owned: where every output goes
+  const StopSignals* stop = nullptr;   // installed before `dir` was opened
   bool quiet = false;
   std::int64_t steps = 0;              // the step the run ends at
   std::int64_t steps_requested = 0;    // as recorded in summary.json
@@ -53,7 +55,7 @@ struct RunPlan {
   double blowup_factor = 0;
   CheckpointWriter* checkpoints = nullptr;  // null: no checkpoints
   const RunResult* resumed = nullptr;       // lfm resume: what the checkpoint holds
-  // Snapshots of this process's part of the run (a resumed run takes none).
+  // Snapshots: a resumed run continues the series it finds in `dir`.
   std::optional<SnapshotOptions> snapshot;
 };
 
@@ -61,7 +63,7 @@ struct RunPlan {
 inline constexpr int exit_write_failed = 5;  // an output could not be written
 
 // Steps the problem and writes its outputs; returns the exit code: 0 done,
-// 3 diverged, 128 + signal number when SIGINT/SIGTERM stopped it.
+// 3 diverged, 128 + signal number when SIGINT/SIGTERM/SIGHUP stopped it.
 int run_problem(Problem& problem, const RunPlan& plan);
 
 // Returns the process exit code: 0 done, 3 the field diverged (outputs kept

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <ctime>
 #include <fstream>
@@ -21,11 +22,6 @@ namespace fs = std::filesystem;
 namespace lfm::app {
 namespace {
 
-bool is_non_empty_dir(const fs::path& p) {
-  std::error_code ec;
-  return fs::is_directory(p, ec) && !fs::is_empty(p, ec);
-}
-
 double relative_change(double from, double to) {
   return from != 0 ? (to - from) / std::abs(from) : to - from;
 }
@@ -34,7 +30,23 @@ void write_text(const fs::path& path, const std::string& text) {
   std::ofstream f(path);
   f << text;
   f.close();
-  if (!f) throw std::runtime_error("could not write " + path.string());
+  if (!f) throw WriteError("write failed (disk full or not writable)");
+}
+
+// Writes one output through `write` into its staged name; a failure is
+// reported under the name the user will look for.
+void stage(RunDirectory& dir, const std::string& name, const std::function<void(const fs::path&)>& write) {
+  const fs::path staged = dir.staged(name);
+  try {
+    write(staged);
+  } catch (const std::exception& e) {
+    std::error_code ec;
+    fs::remove(staged, ec);
+    std::string why = e.what();
+    const std::string prefix = staged.string() + ": ";
+    if (why.rfind(prefix, 0) == 0) why = why.substr(prefix.size());
+    throw WriteError(dir.file(name).string() + ": " + why + "; nothing was replaced");
+  }
 }
 
 }  // namespace
@@ -46,57 +58,8 @@ std::string energy_csv(const RunResult& r) {
   return s.str();
 }
 
-StagedOutput::StagedOutput(fs::path target, bool force, bool into_existing)
-    : StagedOutput(std::move(target), force || into_existing) {
-  into_existing_ = into_existing;
-}
-
-StagedOutput::StagedOutput(fs::path target, bool force) : target_(std::move(target)) {
-  if (fs::exists(target_) && !fs::is_directory(target_)) {
-    throw InputError("--out " + target_.string() + " exists and is not a directory");
-  }
-  if (is_non_empty_dir(target_) && !force) {
-    throw InputError("--out " + target_.string() +
-                     " is not empty; choose a new directory or pass --force to replace it");
-  }
-  const fs::path parent = fs::absolute(target_).parent_path();
-  std::error_code ec;
-  fs::create_directories(parent, ec);
-  std::string staging_name = ".";
-  staging_name += target_.filename().string();
-  staging_name += ".partial-" + std::to_string(getpid());
-  staging_ = parent / staging_name;
-  if (ec || !fs::create_directory(staging_, ec) || ec) {
-    throw InputError("--out " + target_.string() + ": directory " + parent.string() +
-                     " is not writable (" + (ec ? ec.message() : "exists") + ")");
-  }
-}
-
-StagedOutput::~StagedOutput() {
-  if (!committed_) {
-    std::error_code ec;
-    fs::remove_all(staging_, ec);
-  }
-}
-
-void StagedOutput::commit() {
-  if (into_existing_) {
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(staging_)) files.push_back(entry.path());
-    std::stable_partition(files.begin(), files.end(),
-                          [](const fs::path& f) { return f.filename() != "summary.json"; });
-    for (const auto& f : files) fs::rename(f, target_ / f.filename());
-    fs::remove(staging_);
-    committed_ = true;
-    return;
-  }
-  fs::remove_all(target_);  // empty, or --force was given
-  fs::rename(staging_, target_);
-  committed_ = true;
-}
-
-std::string write_run_outputs(const StagedOutput& out, const Problem& problem,
-                              const RunResult& result, const RunRecord& record) {
+std::string write_run_outputs(RunDirectory& dir, const Problem& problem, const RunResult& result,
+                              const RunRecord& record) {
   const Params& p = problem.params;
   const Grid& g = std::visit([](const auto& s) -> const Grid& { return s.grid(); }, problem.state);
   const std::int64_t steps = result.trace.empty() ? 0 : result.trace.back().step;
@@ -143,14 +106,15 @@ std::string write_run_outputs(const StagedOutput& out, const Problem& problem,
   j["command"] = record.command_line;
 
   const std::string summary = j.dump(2) + "\n";
-  write_text(out.file("summary.json"), summary);
-  write_text(out.file("energy.csv"), energy_csv(result));
+  stage(dir, "energy.csv", [&](const fs::path& f) { write_text(f, energy_csv(result)); });
   std::visit(
       [&](const auto& s) {
-        write_npy(out.file("E.npy"), s.E);
-        write_npy(out.file("E_prev.npy"), s.E_prev);
+        stage(dir, "E.npy", [&](const fs::path& f) { write_npy(f, s.E); });
+        stage(dir, "E_prev.npy", [&](const fs::path& f) { write_npy(f, s.E_prev); });
       },
       problem.state);
+  stage(dir, "summary.json", [&](const fs::path& f) { write_text(f, summary); });
+  dir.commit({"energy.csv", "E.npy", "E_prev.npy", "summary.json"});
   return summary;
 }
 

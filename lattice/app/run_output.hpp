@@ -1,41 +1,17 @@
 #pragma once
-// The files of a run, written into a staging directory beside the target and
-// renamed into place only when complete: an interrupted or failed run leaves
-// no partial output.
+// The final files of a run: written under temporary names in the run
+// directory and renamed into place when all are whole, summary.json last,
+// so that its presence means the run finished.
 #include <filesystem>
 #include <optional>
 #include <string>
 
 #include "lattice/run.hpp"
+#include "lattice/run_directory.hpp"
 #include "lattice/workloads.hpp"
 #include "snapshot_cli.hpp"
 
 namespace lfm::app {
-
-class StagedOutput {
- public:
-  // Refuses a non-empty `target` unless `force`, and creates the staging
-  // directory now so that an unwritable location fails before any compute.
-  StagedOutput(std::filesystem::path target, bool force);
-  // For a run directory that already holds checkpoints: the files are staged
-  // the same way, and commit() moves each into `target` (summary.json last,
-  // so its presence means the run finished) instead of replacing it.
-  StagedOutput(std::filesystem::path target, bool force, bool into_existing);
-  ~StagedOutput();
-  StagedOutput(const StagedOutput&) = delete;
-  StagedOutput& operator=(const StagedOutput&) = delete;
-
-  std::filesystem::path file(const std::string& name) const { return staging_ / name; }
-  const std::filesystem::path& target() const { return target_; }
-  // Replaces `target` with the staged files.
-  void commit();
-
- private:
-  std::filesystem::path target_;
-  std::filesystem::path staging_;
-  bool committed_ = false;
-  bool into_existing_ = false;
-};
 
 struct RunRecord {
   std::string backend;
@@ -49,7 +25,9 @@ struct RunRecord {
 std::string energy_csv(const RunResult& r);
 
 // summary.json, energy.csv, E.npy and E_prev.npy. Returns the summary text.
-std::string write_run_outputs(const StagedOutput& out, const Problem& problem,
-                              const RunResult& result, const RunRecord& record);
+// A failed write throws WriteError naming the file in `dir`; nothing
+// partial is left and the files already there stay as they were.
+std::string write_run_outputs(RunDirectory& dir, const Problem& problem, const RunResult& result,
+                              const RunRecord& record);
 
 }  // namespace lfm::app

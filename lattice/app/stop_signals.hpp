@@ -1,8 +1,9 @@
 #pragma once
-// SIGINT and SIGTERM ask a run to stop cleanly: it finishes the step (or
-// temporal block) in progress, writes a checkpoint and exits with
-// 128 + the signal number (130 for SIGINT, 143 for SIGTERM), as a shell
-// reports a process killed by that signal.
+// SIGINT, SIGTERM and SIGHUP (a closed terminal) ask a run to stop cleanly:
+// it finishes the step (or temporal block) in progress, writes a checkpoint
+// and exits with 128 + the signal number (130 for SIGINT, 143 for SIGTERM,
+// 129 for SIGHUP), as a shell reports a process killed by that signal.
+// SIGXFSZ is ignored meanwhile, so that a file-size limit is a write error.
 #include <cstdint>
 
 namespace lfm::app {
@@ -20,6 +21,9 @@ class StopSignals {
   // at or after step N, as an out-of-memory killer or a scheduler would.
   int received(std::int64_t step) const;
 };
+
+// "SIGINT", "SIGTERM", "SIGHUP".
+const char* signal_name(int signo);
 
 inline int exit_code_for_signal(int signo) { return 128 + signo; }
 

@@ -84,6 +84,10 @@ std::uint64_t encode_checkpoint(const CheckpointMeta& meta, const AnyState& stat
 // in the CheckpointError they throw.
 StaticData decode_static(std::string_view bytes, const std::string& source);
 CheckpointData decode_checkpoint(std::string_view bytes, const std::string& source);
+// True when `head` (a file's first 20 bytes or more) opens a checkpoint
+// frame whose length matches the file's `size`: a cheap test, without
+// reading the file, that tells a checkpoint from garbage or a torn file.
+bool looks_like_checkpoint(std::string_view head, std::uintmax_t size);
 // The checksum a valid file ends with (what checkpoints reference).
 std::uint64_t stored_checksum(std::string_view bytes);
 
@@ -106,7 +110,9 @@ class CheckpointStore {
   void create() const;
   // Writes static.bin; returns its checksum.
   std::uint64_t write_static(const StaticData& s) const;
-  // Writes the checkpoint of meta.step, then removes all but the newest `keep`.
+  // Writes the checkpoint of meta.step, then removes all but the newest
+  // `keep` of the files that look like checkpoints (looks_like_checkpoint):
+  // a stray or torn file never pushes a good checkpoint out.
   void write(const CheckpointMeta& meta, const AnyState& state, int keep) const;
 
   StaticData read_static() const;

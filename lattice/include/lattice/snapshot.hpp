@@ -1,18 +1,20 @@
 #pragma once
-// Snapshots: fields of a run written every K steps into one compressed HDF5
+// Snapshots: fields of a run written every K steps, read through one HDF5
 // file, with an XDMF sidecar so that ParaView and VisIt open the series.
 //
-// File layout (snapshots.h5):
+// Layout as a reader sees it (snapshots.h5):
 //   /                       attributes: every parameter, its JSON, shape, ...
 //   /E/000000100            one chunked, shuffle+deflate dataset per field and
 //   /energy_density/...     step, with attributes step, time and dtype notes
-//
-// Writes go through a background thread with a bounded queue: the time loop
-// copies the fields into a queued buffer and goes on; it waits only when the
-// queue is full.
+// Each step lives in a file of its own, snapshots/step_<N>.h5, which those
+// names link to (HDF5 external links), so a stopped run keeps every step it
+// wrote. Writes go through a background thread with a bounded queue: the
+// time loop copies the fields into a queued buffer and goes on; it waits
+// only when the queue is full.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,15 +79,21 @@ struct SnapshotStats {
 // The .xdmf sidecar beside a snapshot file: same name, other extension.
 std::filesystem::path xdmf_path_for(const std::filesystem::path& h5_path);
 
+// On disk: `h5_path` (snapshots.h5) indexes the series, one file per step
+// beside it (snapshots/step_<N>.h5, see io/snapshot_series.hpp), so that
+// every step written survives any stop of the process, SIGKILL included.
 class SnapshotWriter {
  public:
-  // Creates the file under a temporary name beside `h5_path` (so that an
-  // unwritable directory fails before any step) and writes the run's
-  // parameters as attributes. `problem` gives the grid, precision,
-  // parameters and χ; the writer keeps its own copy of a χ field.
-  SnapshotWriter(std::filesystem::path h5_path, const Problem& problem, SnapshotOptions options);
-  // Without finish(): stops after the write in progress, drops what is
-  // queued and removes the temporary file (the run failed).
+  // Writes the index (the run's parameters as attributes, no step yet) and
+  // its XDMF sidecar, so that an unwritable directory fails before any
+  // step. `problem` gives the grid, precision, parameters and χ; the writer
+  // keeps its own copy of a χ field. A new series removes the step files of
+  // an older one at `h5_path`; `resume_before` = S continues it instead,
+  // keeping its steps before S (a resumed run captures S again).
+  SnapshotWriter(std::filesystem::path h5_path, const Problem& problem, SnapshotOptions options,
+                 std::optional<std::int64_t> resume_before = std::nullopt);
+  // Without finish(): stops after the step being written and drops what is
+  // queued; every step written so far stays in the index.
   ~SnapshotWriter();
   SnapshotWriter(const SnapshotWriter&) = delete;
   SnapshotWriter& operator=(const SnapshotWriter&) = delete;
@@ -95,14 +103,20 @@ class SnapshotWriter {
   // waiting first only while the queue is full. Rethrows a failed write as
   // WriteError naming the file.
   void capture(const AnyState& s);
-  // Once, at the end: drains the queue, closes the file, renames it into
-  // place and writes the XDMF sidecar. Throws WriteError naming the file, leaving neither file.
+  // Waits until every captured step is on disk (before a checkpoint, so
+  // that a resumed run never lacks a step before the one it starts from).
+  // Rethrows a failed write.
+  void drain();
+  // Once, at the end: drains the queue and stops the writer. Throws
+  // WriteError naming the file when a write failed; the steps before it stay.
   SnapshotStats finish();
 
   const std::filesystem::path& path() const;
+  // Steps in the series so far (read only when drained or finished).
+  const std::vector<std::int64_t>& steps() const;
 
  private:
-  struct Impl;  // the file, the queue and the writer thread
+  struct Impl;  // the files, the queue and the writer thread
   std::unique_ptr<Impl> impl_;
 };
 

@@ -130,6 +130,17 @@ class Decoder {
   const std::string& source_;
 };
 
+}  // namespace
+
+bool looks_like_checkpoint(std::string_view head, std::uintmax_t size) {
+  if (head.size() < frame_head || head.substr(0, 8) != checkpoint_magic) return false;
+  std::uint64_t length;
+  std::memcpy(&length, head.data() + 12, 8);
+  return size >= frame_head + frame_tail && length == size - frame_head - frame_tail;
+}
+
+namespace {
+
 // Checks magic, version, length and checksum; returns the body.
 std::string_view open_frame(std::string_view bytes, std::string_view magic, const char* kind,
                             const std::string& source) {

@@ -170,10 +170,15 @@ void CheckpointStore::write(const CheckpointMeta& meta, const AnyState& state, i
       if (kill_midway && bytes == field_bytes) std::raise(SIGKILL);
     });
   });
-  const auto files = list();
-  for (std::size_t i = static_cast<std::size_t>(std::max(keep, 1)); i < files.size(); ++i) {
+  std::size_t kept = 0;
+  for (const auto& file : list()) {
+    char head[20] = {};
+    std::ifstream in(file, std::ios::binary);
+    in.read(head, sizeof head);
     std::error_code ec;
-    fs::remove(files[i], ec);
+    const auto size = fs::file_size(file, ec);
+    if (ec || !looks_like_checkpoint(std::string_view(head, static_cast<std::size_t>(in.gcount())), size)) continue;
+    if (++kept > static_cast<std::size_t>(std::max(keep, 1))) fs::remove(file, ec);
   }
   sync_directory(dir_);
 }

@@ -1,10 +1,14 @@
 // The snapshot writer: the time loop copies fields into a bounded queue, a
-// background thread compresses and writes them. Everything HDF5 happens on
-// that thread between construction and finish(), never on two at once.
+// background thread compresses and writes them, one step file each, and
+// republishes the index (snapshot_series.hpp) after every step. Everything
+// HDF5 happens on that thread between construction and finish(), never on
+// two at once.
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
+#include <cstdlib>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -16,6 +20,7 @@
 #include <variant>
 
 #include "io/hdf5_write.hpp"
+#include "io/snapshot_series.hpp"
 #include "io/xdmf.hpp"
 #include "lattice/build_info.hpp"
 #include "lattice/diagnostics.hpp"
@@ -40,8 +45,11 @@ double thread_cpu_s() {
   return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
-fs::path temporary_name(const fs::path& path) {
-  return path.string() + ".partial-" + std::to_string(getpid());
+// Test hook: LFM_TEST_KILL_IN_SNAPSHOT=N SIGKILLs the process halfway
+// through the file of step N, as a kill at the worst moment would.
+std::int64_t kill_in_snapshot_step() {
+  static const char* at = std::getenv("LFM_TEST_KILL_IN_SNAPSHOT");
+  return at ? std::atoll(at) : -1;
 }
 
 template <class T>
@@ -52,25 +60,31 @@ void copy_field(const Field<T>& from, Field<T>& to) {
 
 // The run's parameters, each as an attribute of its own (numbers as
 // numbers) and all together as the JSON a config file holds.
-void write_run_attributes(hid_t file, const Problem& problem, const SnapshotOptions& o) {
+struct SeriesInfo {
+  std::string workload;
+  Params params;
+  std::vector<std::size_t> shape;
+  bool chi_field = false;
+};
+
+void write_run_attributes(hid_t file, const SeriesInfo& info, const SnapshotOptions& o) {
   using namespace detail;
-  const auto parameters = nlohmann::ordered_json::parse(params_to_json(problem.params));
+  const auto parameters = nlohmann::ordered_json::parse(params_to_json(info.params));
   write_string_attribute(file, "format", "lfm snapshots");
-  write_integer_attribute(file, "format_version", 1);
+  write_integer_attribute(file, "format_version", 2);
+  write_string_attribute(file, "layout", "each dataset is an external link into a file of one step");
   write_string_attribute(file, "lfm_version", version());
-  write_string_attribute(file, "workload", problem.name);
+  write_string_attribute(file, "workload", info.workload);
   write_string_attribute(file, "parameters", parameters.dump());
   for (const auto& [key, value] : parameters.items()) {
     if (value.is_string()) write_string_attribute(file, key, value.get<std::string>());
     else if (value.is_number_integer()) write_integer_attribute(file, key, value.get<std::int64_t>());
     else write_double_attribute(file, key, value.get<double>());
   }
-  const Grid& g = std::visit([](const auto& s) -> const Grid& { return s.grid(); }, problem.state);
   std::vector<std::int64_t> shape;
-  for (const std::size_t n : g.shape()) shape.push_back(static_cast<std::int64_t>(n));
+  for (const std::size_t n : info.shape) shape.push_back(static_cast<std::int64_t>(n));
   write_integers_attribute(file, "shape", shape);
-  const bool chi_field = std::visit([](const auto& s) { return s.chi_field.has_value(); }, problem.state);
-  write_string_attribute(file, "chi_source", chi_field ? "field" : "scalar");
+  write_string_attribute(file, "chi_source", info.chi_field ? "field" : "scalar");
   write_integer_attribute(file, "snapshot_every", o.every);
   write_integer_attribute(file, "compression_level", o.compression);
   write_integer_attribute(file, "float32_downcast", o.float32 ? 1 : 0);
@@ -91,13 +105,11 @@ struct Capture {
 }  // namespace
 
 struct SnapshotWriter::Impl {
-  fs::path path, temp_path, xdmf_path, xdmf_temp_path;
+  fs::path path, xdmf_path;
   SnapshotOptions options;
-  Params params;
-  std::vector<std::size_t> shape;
+  SeriesInfo info;
   Precision precision;
   bool needs_prev = false;
-  detail::H5Id file;
   // The writer thread's own arrays: the χ field (in `work`, whose E and
   // E_prev are swapped in from a capture), the energy density and the
   // float32 down-cast.
@@ -109,26 +121,23 @@ struct SnapshotWriter::Impl {
   std::condition_variable work_ready, space_free;
   std::deque<std::unique_ptr<Capture>> queue;  // captured, waiting for the writer
   std::vector<std::unique_ptr<Capture>> spare; // written, ready for reuse
+  bool writing = false;                        // a step is being written now
   bool closing = false;
   bool abandon = false;
   std::exception_ptr failure;
-  std::vector<std::int64_t> steps_written;
+  std::vector<std::int64_t> steps_written;     // every step in the series, this process's and earlier
   SnapshotStats stats;
   std::thread thread;
   bool finished = false;
 
   void writer_loop();
   void write_step(Capture& c);
+  void publish_index();
   template <class T>
-  void write_field(const std::string& name, std::int64_t step, const T* data, Precision computed_in);
+  void write_field(hid_t file, SnapshotField f, std::int64_t step, const T* data, Precision computed_in);
   void stop_thread();
-  void remove_temporaries() noexcept;
-  [[noreturn]] void fail(const std::string& what);
+  void wait_idle(std::unique_lock<std::mutex>& lock);
 };
-
-void SnapshotWriter::Impl::fail(const std::string& what) {
-  throw WriteError(path.string() + ": " + what);
-}
 
 void SnapshotWriter::Impl::writer_loop() {
   detail::prepare_hdf5_thread();
@@ -140,32 +149,39 @@ void SnapshotWriter::Impl::writer_loop() {
       if (abandon || queue.empty()) return;
       job = std::move(queue.front());
       queue.pop_front();
+      writing = true;
     }
-    space_free.notify_one();
+    space_free.notify_all();
+    const std::int64_t step = std::visit([](const auto& st) { return st.step; }, job->state);
     try {
       write_step(*job);
     } catch (const std::exception& e) {
       std::lock_guard lock(mutex);
-      failure = std::make_exception_ptr(
-          WriteError(path.string() + ": " + e.what() + "; no snapshot file is kept"));
+      failure = std::make_exception_ptr(WriteError(detail::step_file_for(path, step).string() + ": " + e.what() +
+                                                   "; the snapshots before it are kept in " + path.string()));
       queue.clear();
+      writing = false;
       space_free.notify_all();
       return;
     }
     std::lock_guard lock(mutex);
     spare.push_back(std::move(job));
+    writing = false;
+    space_free.notify_all();
   }
 }
 
 template <class T>
-void SnapshotWriter::Impl::write_field(const std::string& name, std::int64_t step, const T* data,
+void SnapshotWriter::Impl::write_field(hid_t file, SnapshotField f, std::int64_t step, const T* data,
                                        Precision computed_in) {
   const auto t0 = Clock::now();
   const double cpu0 = thread_cpu_s();
-  detail::H5Id dataset = detail::write_dataset(file.get(), name, shape, data, options.compression);
+  std::string name = "/";  // appended: GCC 12 warns falsely on "/" + name (-Wrestrict)
+  name += to_string(f);
+  detail::H5Id dataset = detail::write_dataset(file, name, info.shape, data, options.compression);
   const hid_t d = dataset.get();
   detail::write_integer_attribute(d, "step", step);
-  detail::write_double_attribute(d, "time", static_cast<double>(step) * params.dt);
+  detail::write_double_attribute(d, "time", static_cast<double>(step) * info.params.dt);
   const Precision stored = sizeof(T) == 4 ? Precision::float32 : Precision::float64;
   detail::write_string_attribute(d, "precision", to_string(stored));
   detail::write_string_attribute(d, "computed_precision", to_string(computed_in));
@@ -175,49 +191,66 @@ void SnapshotWriter::Impl::write_field(const std::string& name, std::int64_t ste
     throw detail::Hdf5Error("close dataset " + name + ": " + detail::hdf5_failure_reason());
   }
   std::size_t cells = 1;
-  for (const std::size_t n : shape) cells *= n;
+  for (const std::size_t n : info.shape) cells *= n;
   stats.raw_bytes += cells * sizeof(T);
   ++stats.datasets;
   stats.write_s += seconds_since(t0);
   stats.write_cpu_s += thread_cpu_s() - cpu0;
+  if (step == kill_in_snapshot_step()) std::raise(SIGKILL);
 }
 
 void SnapshotWriter::Impl::write_step(Capture& c) {
   std::visit(
       [&](auto& captured) {
         using T = typename std::decay_t<decltype(captured.E)>::value_type;
-        for (const SnapshotField f : options.fields) {
-          const std::string name = snapshot_dataset_name(to_string(f), captured.step);
-          const double* values = nullptr;  // a float64 field, computed in float64
-          const auto t0 = Clock::now();
-          if (f == SnapshotField::energy_density) {
-            // The capture lends its arrays to `work`, which holds the χ field.
-            auto& w = std::get<State<T>>(work);
-            std::swap(w.E, captured.E);
-            std::swap(w.E_prev, captured.E_prev);
-            energy_density(w, params, density);
-            std::swap(w.E, captured.E);
-            std::swap(w.E_prev, captured.E_prev);
-            values = density.data();
-          } else if constexpr (std::is_same_v<T, float>) {
-            write_field(name, captured.step, captured.E.data(), Precision::float32);
-            continue;
-          } else {
-            values = captured.E.data();
+        detail::write_hdf5_atomically(detail::step_file_for(path, captured.step), [&](hid_t file) {
+          for (const SnapshotField f : options.fields) {
+            const double* values = nullptr;  // a float64 field, computed in float64
+            const auto t0 = Clock::now();
+            if (f == SnapshotField::energy_density) {
+              // The capture lends its arrays to `work`, which holds the χ field.
+              auto& w = std::get<State<T>>(work);
+              std::swap(w.E, captured.E);
+              std::swap(w.E_prev, captured.E_prev);
+              energy_density(w, info.params, density);
+              std::swap(w.E, captured.E);
+              std::swap(w.E_prev, captured.E_prev);
+              values = density.data();
+            } else if constexpr (std::is_same_v<T, float>) {
+              write_field(file, f, captured.step, captured.E.data(), Precision::float32);
+              continue;
+            } else {
+              values = captured.E.data();
+            }
+            if (options.float32) {
+              if (!(narrow.grid() == captured.grid())) narrow = Field<float>(captured.grid());
+              std::copy(values, values + captured.E.size(), narrow.data());
+              stats.compute_s += seconds_since(t0);
+              write_field(file, f, captured.step, narrow.data(), Precision::float64);
+            } else {
+              stats.compute_s += seconds_since(t0);
+              write_field(file, f, captured.step, values, Precision::float64);
+            }
           }
-          if (options.float32) {
-            if (!(narrow.grid() == captured.grid())) narrow = Field<float>(captured.grid());
-            std::copy(values, values + captured.E.size(), narrow.data());
-            stats.compute_s += seconds_since(t0);
-            write_field(name, captured.step, narrow.data(), Precision::float64);
-          } else {
-            stats.compute_s += seconds_since(t0);
-            write_field(name, captured.step, values, Precision::float64);
-          }
-        }
+        });
         steps_written.push_back(captured.step);
       },
       c.state);
+  publish_index();
+}
+
+// The index and the XDMF sidecar, both whole at every moment.
+void SnapshotWriter::Impl::publish_index() {
+  std::vector<std::string> names;
+  std::vector<detail::XdmfField> fields;
+  for (const SnapshotField f : options.fields) {
+    names.emplace_back(to_string(f));
+    const bool narrow_field = options.float32 || (f == SnapshotField::E && precision == Precision::float32);
+    fields.push_back({std::string(to_string(f)), narrow_field ? 4 : 8});
+  }
+  detail::write_index(path, names, steps_written, [&](hid_t file) { write_run_attributes(file, info, options); });
+  detail::write_text_atomically(xdmf_path, detail::xdmf_text({path.filename().string(), info.shape, info.params.dx,
+                                                              info.params.dt, fields, steps_written}));
 }
 
 void SnapshotWriter::Impl::stop_thread() {
@@ -229,30 +262,28 @@ void SnapshotWriter::Impl::stop_thread() {
   if (thread.joinable()) thread.join();
 }
 
-void SnapshotWriter::Impl::remove_temporaries() noexcept {
-  file.close();
-  std::error_code ec;
-  fs::remove(temp_path, ec);
-  fs::remove(xdmf_temp_path, ec);
+void SnapshotWriter::Impl::wait_idle(std::unique_lock<std::mutex>& lock) {
+  space_free.wait(lock, [&] { return (queue.empty() && !writing) || failure; });
 }
 
-SnapshotWriter::SnapshotWriter(fs::path h5_path, const Problem& problem, SnapshotOptions options)
+SnapshotWriter::SnapshotWriter(fs::path h5_path, const Problem& problem, SnapshotOptions options,
+                               std::optional<std::int64_t> resume_before)
     : impl_(std::make_unique<Impl>()) {
   validate(options);
   Impl& m = *impl_;
   m.path = std::move(h5_path);
-  m.temp_path = temporary_name(m.path);
   m.xdmf_path = xdmf_path_for(m.path);
-  m.xdmf_temp_path = temporary_name(m.xdmf_path);
   m.options = std::move(options);
-  m.params = problem.params;
+  m.info.workload = problem.name;
+  m.info.params = problem.params;
   m.precision = problem.params.precision;
   m.needs_prev = std::find(m.options.fields.begin(), m.options.fields.end(),
                            SnapshotField::energy_density) != m.options.fields.end();
   std::visit(
       [&](const auto& s) {
         using T = typename std::decay_t<decltype(s.E)>::value_type;
-        m.shape = s.grid().shape();
+        m.info.shape = s.grid().shape();
+        m.info.chi_field = s.chi_field.has_value();
         State<T> work{Field<T>(), Field<T>(), std::nullopt, 0};
         if (m.needs_prev) work.chi_field = s.chi_field;
         m.work = std::move(work);
@@ -260,19 +291,26 @@ SnapshotWriter::SnapshotWriter(fs::path h5_path, const Problem& problem, Snapsho
       problem.state);
 
   detail::prepare_hdf5_thread();
-  try {
-    m.file = detail::H5Id(H5Fcreate(m.temp_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-                          "create file");
-    write_run_attributes(m.file.get(), problem, m.options);
-    for (const SnapshotField f : m.options.fields) {
-      std::string group = "/";
-      group += to_string(f);
-      detail::H5Id(H5Gcreate2(m.file.get(), group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                   "create group " + group);
+  // A new series replaces the step files of an old one; a resumed one keeps
+  // the steps before the checkpoint it resumes from and drops the rest.
+  for (const std::int64_t step : detail::steps_on_disk(m.path)) {
+    if (resume_before && step < *resume_before) {
+      m.steps_written.push_back(step);
+    } else {
+      std::error_code ec;
+      fs::remove(detail::step_file_for(m.path, step), ec);
     }
+  }
+  std::error_code ec;
+  fs::create_directory(detail::step_directory_for(m.path), ec);
+  try {
+    if (ec) {
+      throw WriteError(m.path.string() + ": cannot create its step directory " +
+                       detail::step_directory_for(m.path).string() + " (" + ec.message() + ")");
+    }
+    m.publish_index();
   } catch (const detail::Hdf5Error& e) {
-    m.remove_temporaries();
-    m.fail(e.what());
+    throw WriteError(m.path.string() + ": " + e.what());
   }
   m.stats.queue_depth = m.options.queue_depth;
   m.thread = std::thread([&m] { m.writer_loop(); });
@@ -285,10 +323,11 @@ SnapshotWriter::~SnapshotWriter() {
     impl_->abandon = true;
   }
   impl_->stop_thread();
-  impl_->remove_temporaries();
 }
 
 const fs::path& SnapshotWriter::path() const { return impl_->path; }
+
+const std::vector<std::int64_t>& SnapshotWriter::steps() const { return impl_->steps_written; }
 
 void SnapshotWriter::capture(const AnyState& s) {
   Impl& m = *impl_;
@@ -332,39 +371,22 @@ void SnapshotWriter::capture(const AnyState& s) {
   m.work_ready.notify_one();
 }
 
+void SnapshotWriter::drain() {
+  Impl& m = *impl_;
+  std::unique_lock lock(m.mutex);
+  const auto t0 = Clock::now();
+  m.wait_idle(lock);
+  m.stats.wait_s += seconds_since(t0);
+  if (m.failure) std::rethrow_exception(m.failure);
+}
+
 SnapshotStats SnapshotWriter::finish() {
   Impl& m = *impl_;
   const auto t0 = Clock::now();
   m.stop_thread();
   m.stats.drain_s = seconds_since(t0);
-  if (m.failure) {
-    m.remove_temporaries();
-    m.finished = true;
-    std::rethrow_exception(m.failure);
-  }
-  try {
-    if (!m.file.close()) m.fail("closing the file failed: " + detail::hdf5_failure_reason());
-    std::vector<detail::XdmfField> fields;
-    for (const SnapshotField f : m.options.fields) {
-      const bool narrow = m.options.float32 || (f == SnapshotField::E && m.precision == Precision::float32);
-      fields.push_back({std::string(to_string(f)), narrow ? 4 : 8});
-    }
-    const std::string xdmf = detail::xdmf_text(
-        {m.path.filename().string(), m.shape, m.params.dx, m.params.dt, fields, m.steps_written});
-    std::ofstream out(m.xdmf_temp_path);
-    out << xdmf;
-    out.close();
-    if (!out) throw WriteError(m.xdmf_path.string() + ": cannot write (disk full or not writable)");
-    fs::rename(m.temp_path, m.path);
-    fs::rename(m.xdmf_temp_path, m.xdmf_path);
-  } catch (...) {
-    m.remove_temporaries();
-    std::error_code ec;
-    fs::remove(m.path, ec);
-    m.finished = true;
-    throw;
-  }
   m.finished = true;
+  if (m.failure) std::rethrow_exception(m.failure);
   return m.stats;
 }
 

@@ -1,0 +1,130 @@
+#include "io/snapshot_series.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "lattice/error.hpp"
+#include "lattice/snapshot.hpp"
+
+namespace fs = std::filesystem;
+
+namespace lfm::detail {
+namespace {
+
+fs::path temporary_name(const fs::path& path) {
+  return path.string() + ".partial-" + std::to_string(::getpid());
+}
+
+// fsync by path: the data before the rename that publishes it, the
+// directory after it, so that a power loss keeps the new name too.
+int sync_file(const fs::path& p) {
+  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  const int err = ::fsync(fd) == 0 ? 0 : errno;
+  ::close(fd);
+  return err;
+}
+
+void publish(const fs::path& temp, const fs::path& path) {
+  int err = sync_file(temp);
+  if (err == 0 && ::rename(temp.c_str(), path.c_str()) != 0) err = errno;
+  if (err != 0) {
+    std::error_code ec;
+    fs::remove(temp, ec);
+    throw WriteError(path.string() + ": cannot write (" + std::strerror(err) + ")");
+  }
+  sync_file(path.parent_path());
+}
+
+bool parse_step_file(const std::string& name, std::int64_t& step) {
+  const std::string head = "step_", tail = ".h5";
+  if (name.size() <= head.size() + tail.size() || name.rfind(head, 0) != 0 ||
+      name.compare(name.size() - tail.size(), tail.size(), tail) != 0) {
+    return false;
+  }
+  const std::string digits = name.substr(head.size(), name.size() - head.size() - tail.size());
+  if (digits.size() > 18 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return false;
+  }
+  step = std::stoll(digits);
+  return true;
+}
+
+}  // namespace
+
+fs::path step_directory_for(const fs::path& index) {
+  return index.parent_path() / index.stem();
+}
+
+std::string step_link_target(const fs::path& index, std::int64_t step) {
+  char name[40];
+  std::snprintf(name, sizeof name, "step_%09lld.h5", static_cast<long long>(step));
+  return (index.stem() / name).string();
+}
+
+fs::path step_file_for(const fs::path& index, std::int64_t step) {
+  return index.parent_path() / step_link_target(index, step);
+}
+
+std::vector<std::int64_t> steps_on_disk(const fs::path& index) {
+  std::vector<std::int64_t> steps;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(step_directory_for(index), ec)) {
+    std::int64_t step = 0;
+    if (parse_step_file(e.path().filename().string(), step)) steps.push_back(step);
+  }
+  std::sort(steps.begin(), steps.end());
+  return steps;
+}
+
+void write_hdf5_atomically(const fs::path& path, const std::function<void(hid_t)>& fill) {
+  const fs::path temp = temporary_name(path);
+  try {
+    H5Id file(H5Fcreate(temp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "create file");
+    fill(file.get());
+    if (!file.close()) throw Hdf5Error("closing the file failed: " + hdf5_failure_reason());
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(temp, ec);
+    throw;
+  }
+  publish(temp, path);
+}
+
+void write_text_atomically(const fs::path& path, const std::string& text) {
+  const fs::path temp = temporary_name(path);
+  std::ofstream out(temp);
+  out << text;
+  out.close();
+  if (!out) {
+    std::error_code ec;
+    fs::remove(temp, ec);
+    throw WriteError(path.string() + ": cannot write (disk full or not writable)");
+  }
+  publish(temp, path);
+}
+
+void write_index(const fs::path& index, const std::vector<std::string>& fields,
+                 const std::vector<std::int64_t>& steps, const std::function<void(hid_t)>& attributes) {
+  write_hdf5_atomically(index, [&](hid_t file) {
+    attributes(file);
+    for (const std::string& field : fields) {
+      const std::string group = "/" + field;
+      const H5Id g(H5Gcreate2(file, group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create group " + group);
+      for (const std::int64_t step : steps) {
+        const std::string link = snapshot_dataset_name(field, step);
+        check_hdf5(H5Lcreate_external(step_link_target(index, step).c_str(), group.c_str(), file,
+                                      link.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+                   "link " + link);
+      }
+    }
+  });
+}
+
+}  // namespace lfm::detail
