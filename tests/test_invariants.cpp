@@ -84,7 +84,8 @@ TEST_P(Invariants, WavePacketEnergyDriftBelowSpecBound) {
   EXPECT_LT(std::abs(energy(problem.state, problem.params) - e0) / e0, 1e-4);
 }
 
-INSTANTIATE_TEST_SUITE_P(AllBackends, Invariants, ::testing::ValuesIn(backend_names()));
+INSTANTIATE_TEST_SUITE_P(AllBackends, Invariants, ::testing::ValuesIn(backend_names()),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace lfm::testing

@@ -73,7 +73,8 @@ TEST_P(StencilConvergence, OrderTwoAndFourInEveryDimension) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(AllBackends, StencilConvergence, ::testing::ValuesIn(backend_names()));
+INSTANTIATE_TEST_SUITE_P(AllBackends, StencilConvergence, ::testing::ValuesIn(backend_names()),
+                         [](const auto& info) { return info.param; });
 
 class Dispersion : public ::testing::TestWithParam<std::string> {};
 
@@ -119,7 +120,8 @@ TEST_P(Dispersion, StandingModeFrequencyMatchesDiscreteRelation) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(AllBackends, Dispersion, ::testing::ValuesIn(backend_names()));
+INSTANTIATE_TEST_SUITE_P(AllBackends, Dispersion, ::testing::ValuesIn(backend_names()),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace lfm::testing

@@ -40,7 +40,8 @@ TEST_P(EveryWorkload, BuildsValidAndStableInEveryDimension) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Standard, EveryWorkload, ::testing::ValuesIn(workload_names()));
+INSTANTIATE_TEST_SUITE_P(Standard, EveryWorkload, ::testing::ValuesIn(workload_names()),
+                         [](const auto& info) { return info.param; });
 
 // cos(k·x − ωt) with the discrete ω is an exact solution of the lattice
 // update: after 300 steps the field is still the closed form.
