@@ -27,9 +27,9 @@ std::size_t small_extent(int dims) { return dims == 1 ? 96 : dims == 2 ? 32 : 12
 // depth ≤ 8 at order 2 and ≤ 4 at order 4), so its tuner can pick bands.
 std::size_t threaded_extent(int dims) { return dims == 2 ? 256 : 40; }
 
-// The reference, the baseline, updates about 1e7 cells/s (measured: the
-// 24 threaded cases at 10 steps add 3–5 s to `lfm validate baseline`, which
-// runs it on both sides). Ten steps are enough: an index, thread-split or
+// The reference, the baseline, updates about 1e7 cells/s: the 24 threaded
+// cases at 10 steps are 1.6e7 cell updates a side, about 4 s more for
+// `lfm validate baseline` (baseline on both sides) on two quiet cores. Ten steps are enough: an index, thread-split or
 // band error is wrong from the first step on, and ten steps in one call
 // make a blocked backend run a whole block and a partial one at every
 // depth it may pick from 3 to 8 (and five whole blocks at depth 2).
