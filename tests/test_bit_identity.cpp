@@ -66,7 +66,9 @@ TEST_P(CpuTemporalBitIdentical, EveryConfiguration) {
   expect_identical_everywhere(cpu, blocked, 11, "depth " + std::to_string(GetParam()));
 }
 
-INSTANTIATE_TEST_SUITE_P(BlockDepth, CpuTemporalBitIdentical, ::testing::Values(2, 3, 4, 8));
+std::string depth_name(const ::testing::TestParamInfo<int>& info) { return "depth" + std::to_string(info.param); }
+
+INSTANTIATE_TEST_SUITE_P(BlockDepth, CpuTemporalBitIdentical, ::testing::Values(2, 3, 4, 8), depth_name);
 
 // Skewed bands of rows: the narrowest bands the skew allows (2·depth·r rows
 // for order 4), a last band wider than the rest, and a step count that leaves
@@ -81,7 +83,7 @@ TEST_P(CpuTemporalBandsBitIdentical, EveryConfiguration) {
   expect_identical_everywhere(cpu, blocked, 2 * depth + 1, "depth " + std::to_string(depth) + ", bands", &g);
 }
 
-INSTANTIATE_TEST_SUITE_P(BlockDepth, CpuTemporalBandsBitIdentical, ::testing::Values(2, 3, 4));
+INSTANTIATE_TEST_SUITE_P(BlockDepth, CpuTemporalBandsBitIdentical, ::testing::Values(2, 3, 4), depth_name);
 
 // The depth the autotuner picks must not change the result either.
 TEST(CpuTemporal, TunedDepthIsBitIdenticalToo) {

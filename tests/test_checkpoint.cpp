@@ -20,6 +20,11 @@
 
 namespace fs = std::filesystem;
 
+namespace lfm {
+// Failure messages show "float32", not the enum's bytes (found by ADL).
+void PrintTo(Precision p, std::ostream* os) { *os << to_string(p); }
+}  // namespace lfm
+
 namespace lfm::testing {
 namespace {
 

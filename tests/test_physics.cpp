@@ -10,6 +10,8 @@ namespace {
 struct Case {
   std::string backend;
   std::string check;
+  // Failure messages name the case, not its bytes.
+  friend void PrintTo(const Case& c, std::ostream* os) { *os << c.backend << " " << c.check; }
 };
 
 std::vector<Case> all_cases() {

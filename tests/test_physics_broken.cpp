@@ -66,6 +66,7 @@ TEST_P(BrokenKernel, FailsTheCheck) {
   EXPECT_FALSE(result.passed()) << "check " << id << " did not notice a 1 % error in a stencil weight";
 }
 
-INSTANTIATE_TEST_SUITE_P(WrongStencilWeight, BrokenKernel, ::testing::Values("dispersion", "invariant"));
+INSTANTIATE_TEST_SUITE_P(WrongStencilWeight, BrokenKernel, ::testing::Values("dispersion", "invariant"),
+                         [](const auto& info) { return std::string(info.param); });
 
 }  // namespace

@@ -50,11 +50,23 @@ TEST(Validate, BaselineAgainstItselfPassesEveryCase) {
   const TempDir dir;
   const CliResult r = run_lfm({"validate", "baseline", "--out", dir.path().string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("144 passed, 0 failed"));
+  const std::size_t cases = perf::validation_matrix({Precision::float64, Precision::float32}).size();
+  EXPECT_THAT(r.out, HasSubstr(std::to_string(cases) + " passed, 0 failed"));
   const json j = json::parse(read_file(dir / "validation.json"));
   EXPECT_TRUE(j["passed"]);
-  EXPECT_EQ(j["cases"].size(), 144u);
+  EXPECT_EQ(j["cases"].size(), cases);
   EXPECT_EQ(j["cases"][0]["max_abs_error"], 0.0);  // identical code, identical bits
+  // The matrix reaches the sizes where the host backends thread, and says so.
+  int threaded_2d = 0, threaded_3d = 0;
+  for (const auto& c : j["cases"]) {
+    ASSERT_TRUE(c.contains("shape") && c.contains("threads") && c.contains("steps")) << c.dump();
+    std::size_t cells = 1;
+    for (const auto& n : c["shape"]) cells *= n.get<std::size_t>();
+    if (cells < 32768) continue;  // cpu::Shape3::worth_threads
+    (c["shape"].size() == 2 ? threaded_2d : threaded_3d) += 1;
+  }
+  EXPECT_GT(threaded_2d, 0);
+  EXPECT_GT(threaded_3d, 0);
 }
 
 TEST(Validate, UnknownBackendIsAnInputError) {

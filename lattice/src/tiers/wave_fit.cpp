@@ -89,24 +89,29 @@ State<double> at_rest(const Grid& g, const std::function<double(const Grid::Inde
   return s;
 }
 
-std::vector<double> record_each_step(Backend& b, State<double>& s, const Params& p, std::int64_t steps,
-                                     const std::function<double(const State<double>&)>& probe) {
+std::vector<double> record_every(Backend& b, State<double>& s, const Params& p, std::int64_t steps,
+                                 std::int64_t stride, const std::function<double(const State<double>&)>& probe) {
   std::vector<double> samples;
-  samples.reserve(static_cast<std::size_t>(steps) + 1);
+  samples.reserve(static_cast<std::size_t>(steps / stride) + 1);
   samples.push_back(probe(s));
-  for (std::int64_t n = 0; n < steps; ++n) {
-    b.advance(s, p, 1);
+  for (std::int64_t n = 0; n + stride <= steps; n += stride) {
+    b.advance(s, p, stride);
     samples.push_back(probe(s));
   }
   return samples;
 }
 
+std::vector<double> record_each_step(Backend& b, State<double>& s, const Params& p, std::int64_t steps,
+                                     const std::function<double(const State<double>&)>& probe) {
+  return record_every(b, s, p, steps, 1, probe);
+}
+
 double measured_mode_omega(Backend& b, const Grid& g, const Params& p, const std::vector<long>& m,
-                           std::int64_t steps) {
+                           std::int64_t steps, std::int64_t stride) {
   const std::vector<double> w = cosine_mode(g, m);
   State<double> s = at_rest(g, [&](const Grid::Index& c) { return w[g.flat(c)]; });
-  const auto a = record_each_step(b, s, p, steps, [&](const State<double>& st) { return project(st.E, w); });
-  return recurrence_omega(a, p.dt);
+  const auto a = record_every(b, s, p, steps, stride, [&](const State<double>& st) { return project(st.E, w); });
+  return std::acos(recurrence_cosine(a)) / (static_cast<double>(stride) * p.dt);
 }
 
 double log_slope(std::span<const double> x, std::span<const double> y) {

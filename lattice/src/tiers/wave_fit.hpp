@@ -62,9 +62,17 @@ double project(const Field<T>& f, std::span<const double> w) {
 std::vector<double> record_each_step(Backend& b, State<double>& s, const Params& p, std::int64_t steps,
                                      const std::function<double(const State<double>&)>& probe);
 
+// Records probe(state) for the initial state and after every `stride`
+// steps, advancing `stride` steps per call: steps / stride + 1 samples.
+std::vector<double> record_every(Backend& b, State<double>& s, const Params& p, std::int64_t steps,
+                                 std::int64_t stride, const std::function<double(const State<double>&)>& probe);
+
 // The frequency of standing mode m started at rest, measured over `steps`
-// steps by projecting the field onto the mode after every step.
+// steps by projecting the field onto the mode after every `stride` steps.
+// A mode sampled every K steps obeys a_{n+K} + a_{n−K} = 2 cos(KωΔt) a_n,
+// so the fit is exact for any K with KωΔt < π. K > 1 lets a blocked
+// backend advance several steps per call, as a run does.
 double measured_mode_omega(Backend& b, const Grid& g, const Params& p, const std::vector<long>& m,
-                           std::int64_t steps);
+                           std::int64_t steps, std::int64_t stride = 1);
 
 }  // namespace lfm::tiers::detail
