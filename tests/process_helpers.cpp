@@ -24,10 +24,11 @@ namespace {
   for (const auto& [key, value] : o.env) ::setenv(key.c_str(), value.c_str(), 1);
   if (o.file_size_limit) {
     // Ignored, a write past the limit fails with EFBIG instead of killing.
-    std::signal(SIGXFSZ, SIG_IGN);
+    std::signal(SIGXFSZ, o.ignore_sigxfsz ? SIG_IGN : SIG_DFL);
     const rlimit lim{*o.file_size_limit, *o.file_size_limit};
     if (::setrlimit(RLIMIT_FSIZE, &lim) != 0) _exit(126);
   }
+  if (!o.cwd.empty() && ::chdir(o.cwd.c_str()) != 0) _exit(126);
   if (o.address_space_limit) {
     const rlimit lim{*o.address_space_limit, *o.address_space_limit};
     if (::setrlimit(RLIMIT_AS, &lim) != 0) _exit(126);

@@ -17,9 +17,11 @@ namespace lfm::testing {
 
 struct SpawnOptions {
   std::vector<std::pair<std::string, std::string>> env;
-  std::optional<std::uint64_t> file_size_limit;      // RLIMIT_FSIZE, SIGXFSZ ignored
+  std::optional<std::uint64_t> file_size_limit;      // RLIMIT_FSIZE
+  bool ignore_sigxfsz = true;  // with a file size limit: false leaves SIGXFSZ to lfm
   std::optional<std::uint64_t> address_space_limit;  // RLIMIT_AS
   bool unprivileged = false;  // when root, run as nobody so permissions apply
+  std::filesystem::path cwd;  // empty: this process's
 };
 
 class LfmProcess {
