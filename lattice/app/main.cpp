@@ -9,6 +9,7 @@
 #include "lattice/error.hpp"
 #include "lattice/workloads.hpp"
 #include "commands.hpp"
+#include "bench_end_to_end.hpp"
 #include "inspect_command.hpp"
 #include "resume_command.hpp"
 #include "run_command.hpp"
@@ -111,6 +112,15 @@ int main(int argc, char** argv) {
   bench->add_flag("--numpy", bench_args.numpy, "Also time the NumPy transcription (python3-numpy)");
   bench->add_flag("--skip-validation", bench_args.skip_validation, "Time without validating (recorded)");
   bench->add_option("--out", bench_args.out, "Directory for bench.json (default results/B)");
+  lfm::app::EndToEndArgs e2e;
+  bool end_to_end = false;
+  bench->add_flag("--end-to-end", end_to_end,
+                  "Time whole `lfm run` processes with default options instead of the step loop");
+  bench->add_option("--steps", e2e.steps, "--end-to-end: steps of each run")->capture_default_str();
+  bench->add_option("--cache", e2e.caches, "--end-to-end: tuning-cache states to time, warm and/or cold")
+      ->capture_default_str();
+  bench->add_option("--require", e2e.require,
+                    "--end-to-end: exit 1 unless the median paired speedup (warm cache) is at least this");
 
   lfm::app::BaselineArgs baseline_args;
   auto* baseline = app.add_subcommand("baseline", "Record the baseline's outputs and performance");
@@ -169,6 +179,14 @@ int main(int argc, char** argv) {
     if (backends->parsed()) return list_backends();
     if (resume->parsed()) return lfm::app::resume_command(resume_args);
     if (validate->parsed()) return lfm::app::validate_command(validate_args);
+    if (bench->parsed() && end_to_end) {
+      e2e.backend = bench_args.backend;
+      e2e.against = bench_args.against;
+      e2e.size = bench_args.size;
+      e2e.reps = bench_args.reps;
+      e2e.out = bench_args.out;
+      return lfm::app::bench_end_to_end(e2e);
+    }
     if (bench->parsed()) return lfm::app::bench_command(bench_args);
     if (baseline->parsed()) return lfm::app::baseline_command(baseline_args);
     if (profile->parsed()) return lfm::app::profile_command(profile_args);

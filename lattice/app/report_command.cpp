@@ -320,7 +320,14 @@ std::string conclusions(const Inputs& in) {
   o << "- At " << size_label(big) << " the candidate moves "
     << fmt(big["candidate"]["gb_per_s"].get<double>()) << " GB/s, " << percent(frac)
     << " of the stream-triad bandwidth it can use.\n\n## Next steps\n\n";
-  if (frac < 0.5) {
+  if (frac > 1.0) {
+    // More than the triad's bytes per second from DRAM means some of the
+    // compulsory traffic never left the caches: the step is not bandwidth-bound.
+    o << "- The candidate's compulsory bytes per second are " << percent(frac)
+      << " of the stream triad: that is in-cache traffic (the fields, or a blocked wave of them, fit in "
+      << "cache), not a step near the memory-bandwidth limit; its ceiling is the cores' arithmetic and "
+      << "cache bandwidth: profile it (`lfm profile " << workload << " --backend " << in.backend << "`).\n";
+  } else if (frac < 0.5) {
     o << "- The step is far from the memory-bandwidth limit (" << percent(frac) << " of triad): profile it "
       << "before changing it: `lfm profile " << workload << " --backend " << in.backend << "`.\n";
   } else if (frac >= 0.8) {
