@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "cuda/diagnostic_stride.hpp"
+#include "lattice/diagnostic_stride.hpp"
 #include "cuda/tuning_cache.hpp"
 #include "lattice/backend.hpp"
 #include "lattice/error.hpp"

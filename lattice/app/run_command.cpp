@@ -223,8 +223,7 @@ int run_command(const RunArgs& a) {
   plan.stop = &stop;
   plan.quiet = a.quiet;
   plan.steps = plan.steps_requested = a.steps;
-  plan.diagnostics_every =
-      a.diagnostics_every > 0 ? a.diagnostics_every : default_diagnostics_stride(a.steps);
+  plan.diagnostics_every = a.diagnostics_every;  // 0: the run loop chooses it by cost
   plan.checkpoint_every = a.checkpoint_every;
   plan.blowup_factor = a.blowup_factor;
   plan.snapshot = snapshot;

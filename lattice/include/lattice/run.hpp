@@ -30,7 +30,12 @@ struct RunOptions {
   // The step the run ends at, counted from the initial pair: a state that
   // already holds steps (a resumed run) takes only the rest.
   std::int64_t steps = 0;
-  std::int64_t diagnostics_every = 0;  // 0: at most about 100 records over the run
+  // Steps between records, counted from step 0. 0: lfm chooses it after
+  // timing the first record and the first chunk of steps, so that records
+  // cost at most 5 % of the stepping and number at most about 100, in
+  // multiples of the backend's preferred step multiple. A resumed run keeps
+  // the stride its trace shows. The first and last steps are always recorded.
+  std::int64_t diagnostics_every = 0;
   // Called between chunks of steps (at most a few times per second).
   std::function<void(const Progress&)> on_progress;
   // Called with the state at the start and after every `observe_every`
@@ -46,6 +51,9 @@ struct RunOptions {
   std::function<void(const AnyState& state, const RunResult& so_far)> on_checkpoint;
   // Asked between chunks, with the step reached; true stops the run there.
   // When set, chunks stay short (a fraction of a second) so a stop is prompt.
+  // Chunks are multiples of Backend::preferred_step_multiple() wherever the
+  // strides asked for (diagnostics, checkpoints, observations) allow; where
+  // one is shorter or not a multiple, the backend advances the shorter chunk.
   std::function<bool(std::int64_t step)> stop_requested;
   // The run diverges when E holds NaN/Inf or max|E| exceeds blowup_factor
   // times max|E| at step 0 (0: NaN/Inf only). Checked at every record and
@@ -62,7 +70,7 @@ struct RunResult {
   double diagnostics_s = 0;
   double max_abs = 0;               // max |E| at the end
   // First checked step at which E held NaN or Inf or grew past the blow-up
-  // limit; -1 when it stayed healthy. The loop stops there so the caller can keep what it has.
+  // limit, or a record's energy or invariant was not finite; -1 when it stayed healthy. The loop stops there so the caller can keep what it has.
   std::int64_t diverged_at = -1;
   std::string divergence;        // what was found: "E(3, 4, 5) = nan", …
   bool interrupted = false;      // stop_requested returned true
@@ -70,7 +78,5 @@ struct RunResult {
 };
 
 RunResult run(Problem& problem, Backend& backend, const RunOptions& options);
-
-std::int64_t default_diagnostics_stride(std::int64_t steps);
 
 }  // namespace lfm

@@ -5,9 +5,9 @@
 set(LFM_CUDA AUTO CACHE STRING "Build the CUDA backends: AUTO (when nvcc is found), ON or OFF")
 set_property(CACHE LFM_CUDA PROPERTY STRINGS AUTO ON OFF)
 
-# Host logic of the CUDA backends (tuning cache, diagnostics stride):
+# Host logic of the CUDA backends (the tuning cache):
 # built and unit-tested everywhere.
-target_sources(lattice PRIVATE src/cuda/tuning_cache.cpp src/cuda/diagnostic_stride.cpp)
+target_sources(lattice PRIVATE src/cuda/tuning_cache.cpp)
 
 set(lfm_cuda_found OFF)
 if(NOT LFM_CUDA STREQUAL "OFF")

@@ -7,7 +7,7 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "cuda/diagnostic_stride.hpp"
+#include "lattice/diagnostic_stride.hpp"
 #include "cuda/diagnostics.cuh"
 #include "cuda/steps.cuh"
 #include "lattice/error.hpp"

@@ -1,11 +1,11 @@
-#include "cuda/diagnostic_stride.hpp"
+#include "lattice/diagnostic_stride.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
 
-namespace lfm::cuda {
+namespace lfm {
 namespace {
 
 void require_time(double seconds, const char* what) {
@@ -14,6 +14,8 @@ void require_time(double seconds, const char* what) {
                                 " s; expected a finite time >= 0");
   }
 }
+
+std::int64_t round_up(std::int64_t n, std::int64_t multiple) { return (n + multiple - 1) / multiple * multiple; }
 
 }  // namespace
 
@@ -31,6 +33,30 @@ std::int64_t diagnostics_stride(double step_s, double diagnostics_s, const Strid
   const double needed = std::ceil(diagnostics_s / (limits.budget * step_s));
   if (needed >= static_cast<double>(limits.max_stride)) return limits.max_stride;
   return std::max<std::int64_t>(1, static_cast<std::int64_t>(needed));
+}
+
+std::int64_t run_diagnostics_stride(std::int64_t steps, double step_s, double record_s,
+                                    const RunStrideLimits& limits) {
+  require_time(step_s, "step time");
+  require_time(record_s, "record time");
+  if (steps < 1) throw std::invalid_argument("steps = " + std::to_string(steps) + "; expected >= 1");
+  if (!(limits.budget > 0 && limits.budget <= 1)) {
+    throw std::invalid_argument("diagnostics budget = " + std::to_string(limits.budget) + "; expected 0 < budget <= 1");
+  }
+  if (limits.max_records < 1 || limits.multiple < 1) {
+    throw std::invalid_argument("max_records = " + std::to_string(limits.max_records) + ", multiple = " +
+                                std::to_string(limits.multiple) + "; expected both >= 1");
+  }
+  // Records after step 0 that the budget pays for: the one at step 0 is
+  // always made, so it is taken out of the budget first.
+  double affordable = static_cast<double>(limits.max_records);
+  if (record_s > 0) {
+    affordable = std::min(affordable, std::floor(limits.budget * static_cast<double>(steps) * step_s / record_s) - 1);
+  }
+  // ceil(steps / s) <= affordable  <=>  s >= steps / affordable.
+  const std::int64_t affordable_records = static_cast<std::int64_t>(affordable);
+  const std::int64_t stride = affordable_records < 1 ? steps : (steps + affordable_records - 1) / affordable_records;
+  return round_up(stride, limits.multiple);
 }
 
 void StrideChooser::record_steps(std::int64_t steps, double seconds) {
@@ -52,4 +78,4 @@ std::int64_t StrideChooser::stride() const {
                             diagnostics_seconds_ / static_cast<double>(diagnostics_), limits_);
 }
 
-}  // namespace lfm::cuda
+}  // namespace lfm
