@@ -85,6 +85,18 @@ TEST_P(CpuTemporalBandsBitIdentical, EveryConfiguration) {
 
 INSTANTIATE_TEST_SUITE_P(BlockDepth, CpuTemporalBandsBitIdentical, ::testing::Values(2, 3, 4), depth_name);
 
+// The configuration the speedup gate times — depth 8, bands of 64 rows —
+// on a grid above the threading threshold, so that the bands run on
+// several threads and wait on each other's progress counters; 200 rows
+// leave a last band wider than the rest, and 19 steps a partial block.
+TEST(CpuTemporalThreadedBands, BitIdenticalAtTheGatedBlocking) {
+  const Grid g({20, 200, 16});
+  ASSERT_GE(g.cells(), 32768u);
+  CpuBackend cpu;
+  CpuTemporalBackend blocked({8, 64});
+  expect_identical_everywhere(cpu, blocked, 19, "depth 8, bands of 64 rows, threaded", &g);
+}
+
 // The depth the autotuner picks must not change the result either.
 TEST(CpuTemporal, TunedDepthIsBitIdenticalToo) {
   const Grid g = cube(3, 16);

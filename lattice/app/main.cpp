@@ -13,6 +13,7 @@
 #include "inspect_command.hpp"
 #include "resume_command.hpp"
 #include "run_command.hpp"
+#include "tune_command.hpp"
 
 namespace {
 
@@ -123,6 +124,9 @@ int main(int argc, char** argv) {
                     "--end-to-end: exit 1 unless the median paired speedup (warm cache) is at least this");
 
   lfm::app::BaselineArgs baseline_args;
+  lfm::app::TuneArgs tune_args;
+  auto* tune = lfm::app::add_tune_subcommand(app, tune_args);
+
   auto* baseline = app.add_subcommand("baseline", "Record the baseline's outputs and performance");
   baseline->add_option("workload", baseline_args.size.workload, "Standard workload")->required();
   baseline->add_option("--dim", baseline_args.size.dim, "Dimensions (1, 2 or 3)")->capture_default_str();
@@ -188,6 +192,7 @@ int main(int argc, char** argv) {
       return lfm::app::bench_end_to_end(e2e);
     }
     if (bench->parsed()) return lfm::app::bench_command(bench_args);
+    if (tune->parsed()) return lfm::app::tune_command(tune_args);
     if (baseline->parsed()) return lfm::app::baseline_command(baseline_args);
     if (profile->parsed()) return lfm::app::profile_command(profile_args);
     if (report->parsed()) return lfm::app::report_command(report_args);

@@ -24,9 +24,21 @@ class Backend {
   // Step counts that are multiples of this run at full speed (a temporally
   // blocked backend advances in blocks); timing loops round up to it.
   virtual std::int64_t preferred_step_multiple() const { return 1; }
-  // What an autotuning backend chose on first use ("block depth 4, bands
-  // of 32 rows"), for run summaries and benchmark records; "" otherwise.
+  // What an autotuning backend chose ("block depth 4, bands of 32 rows"),
+  // for run summaries and benchmark records; "" otherwise.
   virtual std::string tuning() const { return ""; }
+  // Makes the choice for this state's shape and these parameters now, from
+  // the tuning cache or by timing candidates on a copy of the state, so that
+  // a caller timing advance() times stepping only; a backend that tunes
+  // does it on the first advance() otherwise. `retune` ignores the cache
+  // entry and times again (as does LFM_RETUNE=1 in the environment).
+  virtual void prepare(const State<double>& s, const Params& p, bool retune);
+  virtual void prepare(const State<float>& s, const Params& p, bool retune);
+  // Wall seconds spent choosing so far (cache look-ups and timed trials),
+  // kept apart from stepping; 0 for a backend that does not tune.
+  virtual double tuning_seconds() const { return 0; }
+  // Candidate configurations timed so far: 0 when the cache answered.
+  virtual int tuning_trials() const { return 0; }
 };
 
 struct BackendInfo {
@@ -43,9 +55,8 @@ const std::vector<BackendInfo>& registered_backends();
 // Adds a backend at run time (a plugin, or a test's deliberately wrong one).
 // Throws InputError if the name is taken.
 void register_backend(BackendInfo info);
-// The backend `lfm run` uses when none is named: the fastest available one
-// that has passed validation against the baseline (the baseline itself
-// while no optimized backend is registered).
+// The backend `lfm run` uses when none is named: `auto`, which picks for
+// each run the fastest available CPU backend bit-identical to `cpu`.
 std::string default_backend_name();
 // Names of the available backends only.
 std::vector<std::string> available_backend_names();
@@ -56,5 +67,8 @@ std::unique_ptr<Backend> make_backend(std::string_view name);
 
 // Advances a state of either precision.
 void advance(Backend& b, AnyState& s, const Params& p, std::int64_t steps);
+// Backend::prepare for a state of either precision: what a run calls
+// before its timed stepping.
+void prepare(Backend& b, const AnyState& s, const Params& p, bool retune = false);
 
 }  // namespace lfm

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "baseline/baseline.hpp"
+#include "cpu/auto_backend.hpp"
 #include "cpu/cpu_backend.hpp"
 #include "cpu/cpu_temporal_backend.hpp"
 #ifdef LFM_HAVE_THRUST_OMP
@@ -62,6 +63,12 @@ std::vector<BackendInfo>& table() {
        "(2-8) and band height (16-64 rows or whole planes) chosen by timing on first use. "
        "1D and 2D step as `cpu`.",
        "", [] { return std::make_unique<CpuTemporalBackend>(); }},
+      {"auto",
+       "A selector, not a kernel: per problem, the fastest available CPU backend whose "
+       "fields are bit-identical to `cpu` (cpu, cpu_temporal, thrust_omp). 1D, 2D and 3D "
+       "grids under 2^20 cells take `cpu` unprobed; larger ones take the tuning cache's "
+       "pick or time the candidates interleaved once and cache the winner. The default.",
+       "", [] { return std::make_unique<AutoBackend>(); }},
       {"thrust_omp",
        "The step as a Thrust for_each over cells with the shared per-cell kernel (the code a "
        "CUDA build runs), on Thrust's OpenMP device system; reflective boundaries as one "
@@ -101,10 +108,10 @@ void register_backend(BackendInfo info) {
   table().push_back(std::move(info));
 }
 
-// `cpu` passes the full validation matrix in every CI run and is the
-// fastest on every dimension and size; cpu_temporal is faster only on large
-// 3D grids and is chosen by name.
-std::string default_backend_name() { return "cpu"; }
+// `auto` runs `cpu` wherever nothing else is faster and cpu_temporal where it
+// is (large 3D grids): the same bits either way, so the default need not
+// trade correctness evidence for speed.
+std::string default_backend_name() { return "auto"; }
 
 std::vector<std::string> available_backend_names() {
   std::vector<std::string> names;
@@ -137,6 +144,14 @@ std::unique_ptr<Backend> make_backend(std::string_view name) {
 
 void advance(Backend& b, AnyState& s, const Params& p, std::int64_t steps) {
   std::visit([&](auto& st) { b.advance(st, p, steps); }, s);
+}
+
+// A backend that does not tune has nothing to prepare.
+void Backend::prepare(const State<double>&, const Params&, bool) {}
+void Backend::prepare(const State<float>&, const Params&, bool) {}
+
+void prepare(Backend& b, const AnyState& s, const Params& p, bool retune) {
+  std::visit([&](const auto& st) { b.prepare(st, p, retune); }, s);
 }
 
 }  // namespace lfm

@@ -1,9 +1,6 @@
 #include "cuda/tuning_cache.hpp"
 
-#include <cstdlib>
-#include <fstream>
 #include <sstream>
-#include <system_error>
 
 namespace lfm::cuda {
 namespace {
@@ -11,8 +8,8 @@ namespace {
 constexpr std::string_view header = "# lfm cuda tuning cache v1: gpu\tshape\tblock_x block_y z_chunk";
 
 // "32 8 64" -> TileShape, requiring exactly three positive integers.
-std::optional<TileShape> parse_shape(const std::string& text) {
-  std::istringstream in(text);
+std::optional<TileShape> parse_shape(std::string_view text) {
+  std::istringstream in{std::string(text)};
   TileShape t;
   if (!(in >> t.block_x >> t.block_y >> t.z_chunk)) return std::nullopt;
   std::string rest;
@@ -20,6 +17,8 @@ std::optional<TileShape> parse_shape(const std::string& text) {
   if (!is_valid(t)) return std::nullopt;
   return t;
 }
+
+bool valid_shape(std::string_view text) { return parse_shape(text).has_value(); }
 
 }  // namespace
 
@@ -34,72 +33,35 @@ std::string shape_key(const Grid& g, Precision precision, int order) {
 }
 
 std::optional<TuningCache> TuningCache::parse(std::string_view text) {
+  auto table = TuningTable::parse(text, valid_shape);
+  if (!table) return std::nullopt;
   TuningCache cache;
-  std::istringstream in{std::string(text)};
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    const auto first = line.find('\t');
-    const auto second = first == std::string::npos ? first : line.find('\t', first + 1);
-    if (second == std::string::npos || first == 0 || second == first + 1) return std::nullopt;
-    const auto shape = parse_shape(line.substr(second + 1));
-    if (!shape) return std::nullopt;
-    cache.put(line.substr(0, first), line.substr(first + 1, second - first - 1), *shape);
-  }
+  cache.table_ = std::move(*table);
   return cache;
 }
 
-std::string TuningCache::to_text() const {
-  std::string out(header);
-  out += '\n';
-  for (const auto& [key, t] : entries_) {
-    out += key.first + '\t' + key.second + '\t' + std::to_string(t.block_x) + ' ' + std::to_string(t.block_y) +
-           ' ' + std::to_string(t.z_chunk) + '\n';
-  }
-  return out;
-}
+std::string TuningCache::to_text() const { return table_.to_text(header); }
 
 std::optional<TileShape> TuningCache::find(const std::string& gpu, const std::string& shape) const {
-  const auto it = entries_.find({gpu, shape});
-  if (it == entries_.end()) return std::nullopt;
-  return it->second;
+  const auto value = table_.find(gpu, shape);
+  if (!value) return std::nullopt;
+  return parse_shape(*value);
 }
 
 void TuningCache::put(const std::string& gpu, const std::string& shape, const TileShape& t) {
-  entries_[{gpu, shape}] = t;
+  table_.put(gpu, shape, std::to_string(t.block_x) + ' ' + std::to_string(t.block_y) + ' ' + std::to_string(t.z_chunk));
 }
 
-std::filesystem::path tuning_cache_path() {
-  const std::filesystem::path leaf = std::filesystem::path("lfm") / "cuda_tuning.txt";
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::filesystem::path(xdg) / leaf;
-  if (const char* home = std::getenv("HOME"); home && *home) return std::filesystem::path(home) / ".cache" / leaf;
-  return std::filesystem::temp_directory_path() / "cuda_tuning.txt";
-}
+std::filesystem::path tuning_cache_path() { return tuning_file_path("cuda_tuning.txt"); }
 
 TuningCache load_tuning_cache(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {};
-  std::stringstream text;
-  text << in.rdbuf();
-  return TuningCache::parse(text.str()).value_or(TuningCache{});
+  TuningCache cache;
+  cache.table_ = load_tuning_table(path, valid_shape).table;
+  return cache;
 }
 
 bool save_tuning_cache(const std::filesystem::path& path, const TuningCache& cache) {
-  std::error_code ec;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  const std::filesystem::path temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) return false;
-    out << cache.to_text();
-    out.close();
-    if (!out) {
-      std::filesystem::remove(temporary, ec);
-      return false;
-    }
-  }
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) std::filesystem::remove(temporary, ec);
-  return !ec;
+  return save_tuning_table(path, cache.table_, header);
 }
 
 }  // namespace lfm::cuda

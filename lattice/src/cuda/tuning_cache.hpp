@@ -2,18 +2,15 @@
 // The `cuda` backend's autotuning results, kept per GPU model and problem
 // shape in a plain text file so that a block shape is timed once per
 // machine, not once per run. Host C++ only: parsed and written without a GPU.
-//
-// File format, one entry a line, fields separated by tabs:
-//   <gpu model>\t<shape key>\t<block_x> <block_y> <z_chunk>
-// Lines starting with '#' are comments. A file with any malformed line is
-// treated as corrupt and rebuilt from scratch.
+// The file is a core/tuning_cache.hpp table whose values read
+//   <block_x> <block_y> <z_chunk>
+// keyed by GPU model and shape key; any malformed line makes it corrupt.
 #include <filesystem>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 
+#include "core/tuning_cache.hpp"
 #include "lattice/grid.hpp"
 #include "lattice/params.hpp"
 
@@ -42,22 +39,21 @@ class TuningCache {
 
   std::optional<TileShape> find(const std::string& gpu, const std::string& shape) const;
   void put(const std::string& gpu, const std::string& shape, const TileShape& t);
-  std::size_t size() const { return entries_.size(); }
+  std::size_t size() const { return table_.size(); }
 
  private:
-  std::map<std::pair<std::string, std::string>, TileShape> entries_;
+  friend TuningCache load_tuning_cache(const std::filesystem::path& path);
+  friend bool save_tuning_cache(const std::filesystem::path& path, const TuningCache& cache);
+  TuningTable table_;
 };
 
-// $XDG_CACHE_HOME/lfm/cuda_tuning.txt, else $HOME/.cache/lfm/cuda_tuning.txt,
-// else cuda_tuning.txt in the temporary directory.
+// tuning_file_path("cuda_tuning.txt"): under $XDG_CACHE_HOME/lfm/ or ~/.cache/lfm/.
 std::filesystem::path tuning_cache_path();
 
 // The cache at `path`; empty when the file is missing or corrupt.
 TuningCache load_tuning_cache(const std::filesystem::path& path);
 
-// Writes to a temporary file beside `path`, then renames it over `path`, so
-// a reader never sees a half-written cache. Returns false (and leaves any
-// old file) when the directory cannot be written: tuning then just repeats.
+// Atomically, as save_tuning_table; false when the directory cannot be written.
 bool save_tuning_cache(const std::filesystem::path& path, const TuningCache& cache);
 
 }  // namespace lfm::cuda

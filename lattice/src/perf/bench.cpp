@@ -16,9 +16,12 @@ struct Runner {
   std::unique_ptr<Backend> backend;
   Problem problem;
 
+  // The backend makes its tuning choice here, before any timed step.
   Runner(const Contender& c, const BenchCase& b)
       : backend(make_backend(c.backend)),
-        problem(make_workload(b.workload, b.dims, b.n, c.precision)) {}
+        problem(make_workload(b.workload, b.dims, b.n, c.precision)) {
+    prepare(*backend, problem.state, problem.params);
+  }
 
   double seconds_for(std::int64_t steps) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -49,8 +52,8 @@ std::int64_t steps_per_rep(const BenchCase& bench, double slowest_step_s, std::i
   return (steps + multiple - 1) / multiple * multiple;
 }
 
-// The pace of one side: one untimed step first (lazy set-up such as a
-// block-depth autotuner), then a few timed ones.
+// The pace of one side: one untimed step first (first touch), then a few
+// timed ones.
 double pace(Runner& r) {
   r.seconds_for(1);
   const std::int64_t n = r.backend->preferred_step_multiple();
@@ -74,6 +77,7 @@ SingleTimings measure(const Contender& contender, const BenchCase& bench) {
   out.steps_per_rep = steps_per_rep(bench, pace(run), run.backend->preferred_step_multiple());
   for (int w = 0; w < bench.warmup; ++w) run.seconds_for(out.steps_per_rep);
   out.timings.tuning = run.backend->tuning();
+  out.timings.tuning_seconds = run.backend->tuning_seconds();
   for (int r = 0; r < bench.repetitions; ++r) {
     out.timings.seconds_per_step.push_back(run.seconds_for(out.steps_per_rep) /
                                            static_cast<double>(out.steps_per_rep));
@@ -98,6 +102,8 @@ PairTimings measure_interleaved(const Contender& reference, const Contender& can
   }
   out.reference.tuning = ref.backend->tuning();
   out.candidate.tuning = cand.backend->tuning();
+  out.reference.tuning_seconds = ref.backend->tuning_seconds();
+  out.candidate.tuning_seconds = cand.backend->tuning_seconds();
   const auto per_step = [&](double s) { return s / static_cast<double>(out.steps_per_rep); };
   for (int r = 0; r < bench.repetitions; ++r) {
     if (r % 2 == 0) {

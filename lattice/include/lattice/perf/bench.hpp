@@ -29,7 +29,8 @@ struct BenchCase {
 
 struct Timings {
   std::vector<double> seconds_per_step;  // one per repetition
-  std::string tuning;                    // what the backend chose on first use, if it tunes
+  std::string tuning;                    // what the backend chose, if it tunes
+  double tuning_seconds = 0;             // spent choosing it (cache or trials), before any timed step
 };
 
 struct PairTimings {
