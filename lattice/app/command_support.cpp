@@ -9,12 +9,77 @@
 #include <fstream>
 #include <sstream>
 
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+
 #include "commands.hpp"
 #include "lattice/error.hpp"
+#include "lattice/workloads.hpp"
 
 namespace fs = std::filesystem;
 
 namespace lfm::app {
+
+CLI::Option* integer_in(CLI::Option* option, std::int64_t lowest, std::int64_t highest,
+                        const std::string& expected) {
+  // An int64 or int option is bounded above only by its type.
+  const bool open_above = highest == std::numeric_limits<std::int64_t>::max() ||
+                          highest == std::numeric_limits<int>::max();
+  const std::string range = !expected.empty() ? expected
+                            : open_above ? ">= " + std::to_string(lowest) + ", an integer up to " +
+                                               std::to_string(highest)
+                                         : std::to_string(lowest) + " to " + std::to_string(highest);
+  const std::string name = option->get_name();
+  return option->check(CLI::Validator(
+      [=](std::string& text) -> std::string {
+        std::int64_t v = 0;
+        const char* end = text.data() + text.size();
+        const auto [stop, ec] = std::from_chars(text.data(), end, v);
+        if (ec == std::errc::invalid_argument || stop != end) {
+          throw InputError(name + " = " + text + " is not an integer; expected " + range);
+        }
+        if (ec == std::errc::result_out_of_range || v < lowest || v > highest) {
+          throw InputError(name + " = " + text + " is out of range; expected " + range);
+        }
+        return "";
+      },
+      open_above ? ">= " + std::to_string(lowest) : range));
+}
+
+CLI::Option* positive_number(CLI::Option* option) {
+  const std::string name = option->get_name();
+  return option->check(CLI::Validator(
+      [=](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0') throw InputError(name + " = " + text + " is not a number; expected a finite number > 0");
+        if (!std::isfinite(v) || !(v > 0)) throw InputError(name + " = " + text + " is out of range; expected a finite number > 0");
+        return "";
+      },
+      "> 0"));
+}
+
+CLI::Option* not_empty(CLI::Option* option) {
+  const std::string name = option->get_name();
+  return option->check(CLI::Validator(
+      [=](std::string& text) -> std::string {
+        if (text.empty()) throw InputError(name + " is empty; expected a path");
+        return "";
+      },
+      ""));
+}
+
+void check_sizes(const SizeArgs& s, const std::vector<std::size_t>& sizes) {
+  const Precision precision = parse_precision(s.precision);
+  // make_workload holds the rules. A 1D lattice checks the name and each
+  // size; the dimension is checked on the smallest size, which the command
+  // is about to allocate anyway.
+  for (const std::size_t n : sizes) make_workload(s.workload, 1, n, precision);
+  if (!sizes.empty()) make_workload(s.workload, s.dim, *std::min_element(sizes.begin(), sizes.end()), precision);
+}
 
 std::vector<Precision> parse_precisions(const std::vector<std::string>& names) {
   std::vector<Precision> out;
