@@ -92,7 +92,7 @@ fs::path prepare_out_dir(const fs::path& out, const std::string& backend) {
   const fs::path dir = out.empty() ? fs::path("results") / backend : out;
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec || !fs::is_directory(dir)) {
+  if (ec || !fs::is_directory(dir, ec)) {
     throw InputError("--out " + dir.string() + " cannot be created (" + ec.message() + ")");
   }
   return dir;
@@ -110,14 +110,23 @@ void write_text_atomically(const fs::path& path, const std::string& text) {
       throw InputError(path.string() + ": cannot write (directory not writable or disk full)");
     }
   }
-  fs::rename(tmp, path);
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    const std::string why = ec.message();
+    fs::remove(tmp, ec);
+    throw InputError(path.string() + ": cannot write (" + why + ")");
+  }
 }
 
 std::string read_text_file(const fs::path& path) {
+  // The error_code forms: a symlink loop or an overlong name is bad input,
+  // not a filesystem_error.
+  std::error_code ec;
   std::ifstream f(path);
-  if (!f || fs::is_directory(path)) {
+  if (!f || fs::is_directory(path, ec)) {
     throw InputError(path.string() + ": cannot read file (" +
-                     (fs::exists(path) ? "not a readable file" : "no such file") + ")");
+                     (fs::exists(path, ec) ? "not a readable file" : "no such file") + ")");
   }
   std::ostringstream s;
   s << f.rdbuf();
