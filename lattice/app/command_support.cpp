@@ -125,8 +125,9 @@ std::string read_text_file(const fs::path& path) {
   std::error_code ec;
   std::ifstream f(path);
   if (!f || fs::is_directory(path, ec)) {
+    const bool exists = fs::exists(path, ec);
     throw InputError(path.string() + ": cannot read file (" +
-                     (fs::exists(path, ec) ? "not a readable file" : "no such file") + ")");
+                     (exists ? "not a readable file" : ec ? ec.message() : "no such file") + ")");
   }
   std::ostringstream s;
   s << f.rdbuf();
