@@ -115,13 +115,15 @@ int baseline_command(const BaselineArgs& a) {
   if (a.steps < 1) throw InputError("--steps = " + std::to_string(a.steps) + "; expected >= 1");
   if (a.reps < 10) throw InputError("--reps = " + std::to_string(a.reps) + "; expected >= 10");
   const std::vector<std::size_t> sizes = a.size.n.empty() ? std::vector<std::size_t>{32} : a.size.n;
-  make_workload(a.size.workload, a.size.dim, sizes.front(), precision);  // validates the name first
+  check_sizes(a.size, sizes);  // every size, before the first is recorded
 
   const fs::path workload_dir = a.dir / a.size.workload;
   std::vector<std::pair<fs::path, nlohmann::ordered_json>> records;
   for (const std::size_t n : sizes) {
     const fs::path dir = workload_dir / case_dir_name(a.size, n);
-    fs::create_directories(dir);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw InputError("--dir: cannot create " + dir.string() + " (" + ec.message() + ")");
     std::cout << "recording " << dir.string() << "..." << std::endl;
     nlohmann::ordered_json j;
     j["kind"] = "lfm-baseline";

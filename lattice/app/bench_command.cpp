@@ -30,10 +30,6 @@ Rates rates(double seconds_per_step, std::size_t cells, double bytes_per_cell) {
 // Seconds per step of the NumPy transcription at this size, or an empty
 // vector with `why` set when python3 with numpy cannot run it.
 std::vector<double> time_numpy(const SizeArgs& s, std::size_t n, int reps, std::string& why) {
-  if (s.workload != "wave_packet") {
-    why = "the NumPy transcription covers the periodic wave packet only";
-    return {};
-  }
   for (const char* python : {"/usr/bin/python3", "python3"}) {
     const std::string cmd = std::string(python) + " " + LFM_NUMPY_SCRIPT + " " + std::to_string(n) + " " +
                             std::to_string(s.dim) + " " + std::to_string(reps) + " 2 " + s.precision +
@@ -54,11 +50,19 @@ std::vector<double> time_numpy(const SizeArgs& s, std::size_t n, int reps, std::
 }  // namespace
 
 int bench_command(const BenchArgs& a) {
+  // Every argument is checked before the validation matrix runs (minutes),
+  // and before the results directory is created.
   const Precision precision = parse_precision(a.size.precision);
   if (a.reps < 10) {
     throw InputError("--reps = " + std::to_string(a.reps) + "; expected >= 10 for a median and its CI");
   }
-  find_backend(a.backend);  // an unknown name creates no results directory
+  const std::vector<std::size_t> sizes = a.size.n.empty() ? std::vector<std::size_t>{64, 128} : a.size.n;
+  check_sizes(a.size, sizes);
+  if (a.numpy && a.size.workload != "wave_packet") {
+    throw InputError("--numpy times the NumPy transcription of wave_packet only; --workload is " +
+                     a.size.workload);
+  }
+  find_backend(a.backend);
   find_backend(a.against);
   const auto out = prepare_out_dir(a.out, a.backend);
   const perf::Contender ref{a.against, precision}, cand{a.backend, precision};
@@ -92,7 +96,6 @@ int bench_command(const BenchArgs& a) {
     perf::ResourceUsage usage;
   };
   std::vector<Measured> measured;
-  const std::vector<std::size_t> sizes = a.size.n.empty() ? std::vector<std::size_t>{64, 128} : a.size.n;
   for (const std::size_t n : sizes) {
     std::cout << "timing " << n << "^" << a.size.dim << "..." << std::endl;
     perf::ResourceMonitor monitor;

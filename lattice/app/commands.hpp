@@ -2,6 +2,7 @@
 // The performance pipeline's subcommands: baseline → profile → validate →
 // bench → report, and compare for regressions. Each prints a readable table
 // and writes JSON a script can read; each returns the process exit code.
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -9,7 +10,21 @@
 #include "lattice/params.hpp"
 #include "lattice/perf/validation.hpp"
 
+namespace CLI {
+class Option;
+}
+
 namespace lfm::app {
+
+// Checks on a command-line value, run before CLI11 converts it, so that
+// "-1" never wraps into a size_t and 1e30 is never clamped into an int64.
+// Each refuses by throwing InputError "OPTION = VALUE ...; expected RANGE",
+// which leaves the parse like any other bad input; `expected` replaces the
+// range in the message. Each returns `option`.
+CLI::Option* integer_in(CLI::Option* option, std::int64_t lowest, std::int64_t highest,
+                        const std::string& expected = "");
+CLI::Option* positive_number(CLI::Option* option);  // finite and > 0
+CLI::Option* not_empty(CLI::Option* option);        // a path given as ""
 
 struct SizeArgs {
   std::string workload = "wave_packet";
@@ -86,6 +101,10 @@ perf::ValidationReport validate_and_print(const std::string& backend, const std:
                                           const std::vector<Precision>& precisions, bool all_rows);
 
 std::vector<Precision> parse_precisions(const std::vector<std::string>& names);
+// Throws InputError for a workload name, dimension, precision or any of the
+// sizes make_workload would refuse, so that a command checks all of them
+// before it creates a directory or starts a measurement.
+void check_sizes(const SizeArgs& s, const std::vector<std::size_t>& sizes);
 // `out`, or results/<backend> when empty; created if absent.
 std::filesystem::path prepare_out_dir(const std::filesystem::path& out, const std::string& backend);
 // Writes to a temporary name beside `path` and renames: no partial files.

@@ -1,12 +1,17 @@
 // lfm: the Lattice Field Medium simulator's command-line tool.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <iostream>
+#include <limits>
 
 #include "lattice/backend.hpp"
 #include "lattice/build_info.hpp"
 #include "lattice/checkpoint.hpp"
+#include "lattice/diagnostic_stride.hpp"
 #include "lattice/error.hpp"
+#include "lattice/run.hpp"
 #include "lattice/workloads.hpp"
 #include "commands.hpp"
 #include "bench_end_to_end.hpp"
@@ -23,6 +28,19 @@ std::string join_args(int argc, char** argv) {
   return s;
 }
 
+using lfm::app::integer_in;
+using lfm::app::not_empty;
+constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t int_max = std::numeric_limits<int>::max();
+
+// The help states the default stride's rule from the limits the run loop uses.
+std::string default_stride_rule() {
+  const lfm::RunStrideLimits limits;
+  return "chosen so that records cost at most " + std::to_string(static_cast<int>(100 * limits.budget)) +
+         "% of the stepping time, at most " + std::to_string(limits.max_records) +
+         " records after step 0, first and last step always";
+}
+
 int list_backends() {
   for (const auto& b : lfm::registered_backends()) {
     std::cout << b.name << "\t" << (b.available() ? "available" : "unavailable: " + b.unavailable)
@@ -34,27 +52,37 @@ int list_backends() {
 void add_run_options(CLI::App& run, lfm::app::RunArgs& a) {
   run.add_option("workload", a.workload,
                  "Standard workload: wave_packet, standing_wave, plane_wave, gravity_well");
-  run.add_option("--dim", a.dim, "Dimensions of a standard workload (1, 2 or 3)")
+  integer_in(run.add_option("--dim", a.dim, "Dimensions of a standard workload (1, 2 or 3)"), 1, 3)
       ->capture_default_str();
-  run.add_option("--n", a.n, "Cells per axis of a standard workload")->capture_default_str();
-  run.add_option("--steps", a.steps, "Leapfrog steps to take (>= 0)")->capture_default_str();
-  run.add_option("--backend", a.backend, "Backend name (see `lfm backends`); default baseline");
+  integer_in(run.add_option("--n", a.n, "Cells per axis of a standard workload"), 1, int64_max)
+      ->capture_default_str();
+  integer_in(run.add_option("--steps", a.steps, "Leapfrog steps to take"), 0, int64_max)->capture_default_str();
+  not_empty(run.add_option("--backend", a.backend,
+                           "Backend name (see `lfm backends`); default " + lfm::default_backend_name()));
   run.add_option("--precision", a.precision, "float64 or float32 (overrides the config)");
-  auto* config = run.add_option("--config", a.config, "JSON parameters (LFM names)");
-  auto* init = run.add_option("--init", a.init, "E at time level n, a .npy array");
-  auto* prev = run.add_option("--init-prev", a.init_prev, "E at time level n-1, a .npy array");
-  run.add_option("--chi", a.chi, "chi field, a .npy array of the same shape (overrides chi)");
+  auto* config = not_empty(run.add_option("--config", a.config, "JSON parameters (LFM names)"));
+  auto* init = not_empty(run.add_option("--init", a.init, "E at time level n, a .npy array"));
+  auto* prev = not_empty(run.add_option("--init-prev", a.init_prev, "E at time level n-1, a .npy array"));
+  not_empty(run.add_option("--chi", a.chi,
+                           "chi field, a .npy array of the run's shape (replaces the config's or the "
+                           "workload's chi)"));
   run.add_option("--set", a.overrides, "Override a parameter, KEY=VALUE (repeatable)");
-  run.add_option("--diagnostics-every", a.diagnostics_every,
-                 "Steps between energy records (default: about 200 records)");
-  run.add_option("--out", a.out, "Output directory (must be empty or absent)")->required();
-  run.add_flag("--force", a.force, "Replace a non-empty output directory");
+  integer_in(run.add_option("--diagnostics-every", a.diagnostics_every,
+                            "Steps between energy records (0: " + default_stride_rule() + ")"),
+             0, int64_max);
+  not_empty(run.add_option("--out", a.out, "Output directory: absent, empty, or one lfm wrote (with --force)"))->required();
+  run.add_flag("--force", a.force, "Replace an earlier run in --out, removing only the files lfm wrote there");
   run.add_flag("--quiet", a.quiet, "No progress on stderr");
   run.add_flag("--allow-unstable", a.allow_unstable, "Run even when dt breaks the leapfrog limit");
   lfm::app::add_snapshot_options(run, a.snapshot);
-  run.add_option("--checkpoint-every", a.checkpoint_every,
-                 "Write a checkpoint every K steps into --out/checkpoints (0: none); continue with `lfm resume`");
-  run.add_option("--keep-checkpoints", a.keep_checkpoints, "Checkpoints kept, newest first")->capture_default_str();
+  integer_in(run.add_option("--checkpoint-every", a.checkpoint_every,
+                            "Write a checkpoint every K steps into --out/checkpoints (0: none); continue "
+                            "with `lfm resume`"),
+             0, int64_max);
+  integer_in(run.add_option("--keep-checkpoints", a.keep_checkpoints,
+                            "Checkpoints kept, newest first (with --checkpoint-every)"),
+             1, int_max)
+      ->capture_default_str();
   run.add_option("--blowup-factor", a.blowup_factor,
                  "Stop when max|E| exceeds this times its start (0: stop on NaN/Inf only)")->capture_default_str();
   run.add_option("--memory-limit", a.memory_limit,
@@ -67,10 +95,25 @@ void add_run_options(CLI::App& run, lfm::app::RunArgs& a) {
   config->needs(init, prev);
 }
 
+// Options that take effect only beside another one are refused alone, so
+// that no option given is silently ignored.
+void refuse_idle_run_options(const CLI::App& run, const lfm::app::RunArgs& a) {
+  if (run.count("--keep-checkpoints") > 0 && a.checkpoint_every == 0) {
+    throw lfm::InputError("--keep-checkpoints needs --checkpoint-every K (K >= 1); without checkpoints "
+                          "there is nothing to keep");
+  }
+  for (const char* size : {"--dim", "--n"}) {
+    if (run.count(size) > 0 && a.workload.empty()) {
+      throw lfm::InputError(std::string(size) + " sizes a standard workload; with --config the shape is "
+                            "--init's");
+    }
+  }
+}
+
 void add_size_options(CLI::App& cmd, lfm::app::SizeArgs& s) {
   cmd.add_option("--workload", s.workload, "Standard workload")->capture_default_str();
-  cmd.add_option("--dim", s.dim, "Dimensions (1, 2 or 3)")->capture_default_str();
-  cmd.add_option("--n", s.n, "Cells per axis (repeatable: --n 64 --n 128)");
+  integer_in(cmd.add_option("--dim", s.dim, "Dimensions (1, 2 or 3)"), 1, 3)->capture_default_str();
+  integer_in(cmd.add_option("--n", s.n, "Cells per axis (repeatable: --n 64 --n 128)"), 1, int64_max);
   cmd.add_option("--precision", s.precision, "float64 or float32")->capture_default_str();
 }
 
@@ -88,8 +131,9 @@ int main(int argc, char** argv) {
   lfm::app::ResumeArgs resume_args;
   resume_args.command_line = run_args.command_line;
   auto* resume = app.add_subcommand("resume", "Continue a checkpointed run from its newest intact checkpoint");
-  resume->add_option("dir", resume_args.dir, "The run's --out directory")->required();
-  resume->add_option("--steps-total", resume_args.steps_total, "Step to end at (default: the run's --steps)");
+  not_empty(resume->add_option("dir", resume_args.dir, "The run's --out directory"))->required();
+  integer_in(resume->add_option("--steps-total", resume_args.steps_total, "Step to end at (default: the run's --steps)"),
+             0, int64_max);
   resume->add_option("--memory-limit", resume_args.memory_limit, "As for lfm run");
   resume->add_flag("--quiet", resume_args.quiet, "No progress on stderr");
   resume->footer("Exit status as for lfm run.");
@@ -100,24 +144,29 @@ int main(int argc, char** argv) {
   validate->add_option("backend", validate_args.backend, "Backend to validate")->required();
   validate->add_option("--against", validate_args.against, "Reference backend")->capture_default_str();
   validate->add_option("--precision", validate_args.precisions, "Precisions to validate")->capture_default_str();
-  validate->add_option("--out", validate_args.out, "Directory for validation.json (default results/B)");
+  not_empty(validate->add_option("--out", validate_args.out, "Directory for validation.json (default results/B)"));
 
   lfm::app::BenchArgs bench_args;
   auto* bench = app.add_subcommand("bench", "Time a validated backend against a reference, interleaved");
   bench->add_option("backend", bench_args.backend, "Backend to time")->required();
   bench->add_option("--against", bench_args.against, "Reference backend")->capture_default_str();
   add_size_options(*bench, bench_args.size);
-  bench->add_option("--reps", bench_args.reps, "Timed repetitions (>= 10)")->capture_default_str();
-  bench->add_option("--warmup", bench_args.warmup, "Untimed repetitions first")->capture_default_str();
-  bench->add_option("--min-time", bench_args.min_rep_seconds, "Seconds per repetition, at least")->capture_default_str();
-  bench->add_flag("--numpy", bench_args.numpy, "Also time the NumPy transcription (python3-numpy)");
+  integer_in(bench->add_option("--reps", bench_args.reps, "Timed repetitions"), 10, int_max)->capture_default_str();
+  integer_in(bench->add_option("--warmup", bench_args.warmup, "Untimed repetitions first"), 0, int_max)
+      ->capture_default_str();
+  lfm::app::positive_number(
+      bench->add_option("--min-time", bench_args.min_rep_seconds, "Seconds per repetition, at least"))
+      ->capture_default_str();
+  bench->add_flag("--numpy", bench_args.numpy,
+                  "Also time the NumPy transcription (python3-numpy; --workload wave_packet only)");
   bench->add_flag("--skip-validation", bench_args.skip_validation, "Time without validating (recorded)");
-  bench->add_option("--out", bench_args.out, "Directory for bench.json (default results/B)");
+  not_empty(bench->add_option("--out", bench_args.out, "Directory for bench.json (default results/B)"));
   lfm::app::EndToEndArgs e2e;
   bool end_to_end = false;
   bench->add_flag("--end-to-end", end_to_end,
                   "Time whole `lfm run` processes with default options instead of the step loop");
-  bench->add_option("--steps", e2e.steps, "--end-to-end: steps of each run")->capture_default_str();
+  integer_in(bench->add_option("--steps", e2e.steps, "--end-to-end: steps of each run"), 1, int64_max)
+      ->capture_default_str();
   bench->add_option("--cache", e2e.caches, "--end-to-end: tuning-cache states to time, warm and/or cold")
       ->capture_default_str();
   bench->add_option("--require", e2e.require,
@@ -129,33 +178,43 @@ int main(int argc, char** argv) {
 
   auto* baseline = app.add_subcommand("baseline", "Record the baseline's outputs and performance");
   baseline->add_option("workload", baseline_args.size.workload, "Standard workload")->required();
-  baseline->add_option("--dim", baseline_args.size.dim, "Dimensions (1, 2 or 3)")->capture_default_str();
-  baseline->add_option("--n", baseline_args.size.n, "Cells per axis (repeatable); default 32");
+  integer_in(baseline->add_option("--dim", baseline_args.size.dim, "Dimensions (1, 2 or 3)"), 1, 3)
+      ->capture_default_str();
+  integer_in(baseline->add_option("--n", baseline_args.size.n, "Cells per axis (repeatable); default 32"), 1,
+             int64_max);
   baseline->add_option("--precision", baseline_args.size.precision, "float64 or float32")->capture_default_str();
-  baseline->add_option("--steps", baseline_args.steps, "Steps of the recorded reference run")->capture_default_str();
-  baseline->add_option("--reps", baseline_args.reps, "Timed repetitions (>= 10)")->capture_default_str();
-  baseline->add_option("--dir", baseline_args.dir, "Where records go")->capture_default_str();
+  integer_in(baseline->add_option("--steps", baseline_args.steps, "Steps of the recorded reference run"), 1,
+             int_max)
+      ->capture_default_str();
+  integer_in(baseline->add_option("--reps", baseline_args.reps, "Timed repetitions"), 10, int_max)
+      ->capture_default_str();
+  not_empty(baseline->add_option("--dir", baseline_args.dir, "Where records go"))->capture_default_str();
 
   lfm::app::ProfileArgs profile_args;
   auto* profile = app.add_subcommand("profile", "Time per phase of a run, hardware counters, memory");
   profile->add_option("workload", profile_args.size.workload, "Standard workload")->required();
   profile->add_option("--backend", profile_args.backend, "Backend")->capture_default_str();
-  profile->add_option("--dim", profile_args.size.dim, "Dimensions (1, 2 or 3)")->capture_default_str();
-  profile->add_option("--n", profile_args.size.n, "Cells per axis; default 64")->expected(1);
+  integer_in(profile->add_option("--dim", profile_args.size.dim, "Dimensions (1, 2 or 3)"), 1, 3)
+      ->capture_default_str();
+  integer_in(profile->add_option("--n", profile_args.size.n, "Cells per axis; default 64"), 1, int64_max)
+      ->expected(1);
   profile->add_option("--precision", profile_args.size.precision, "float64 or float32")->capture_default_str();
-  profile->add_option("--steps", profile_args.steps, "Steps to profile")->capture_default_str();
-  profile->add_option("--out", profile_args.out, "Directory for profile.json (default results/B)");
+  integer_in(profile->add_option("--steps", profile_args.steps, "Steps to profile"), 1, int_max)
+      ->capture_default_str();
+  not_empty(profile->add_option("--out", profile_args.out, "Directory for profile.json (default results/B)"));
 
   lfm::app::ReportArgs report_args;
   auto* report = app.add_subcommand("report", "Write docs/optimizations/B.md from validation and bench results");
   report->add_option("backend", report_args.backend, "Backend")->required();
-  report->add_option("--results", report_args.results, "Where validation.json and bench.json are (default results/B)");
-  report->add_option("--docs", report_args.docs, "Where the report goes")->capture_default_str();
+  not_empty(report->add_option("--results", report_args.results,
+                               "Where validation.json and bench.json are (default results/B)"));
+  not_empty(report->add_option("--docs", report_args.docs, "Where the report goes"))->capture_default_str();
 
   lfm::app::CompareArgs compare_args;
   auto* compare = app.add_subcommand("compare", "Regression check between two performance records");
-  compare->add_option("old", compare_args.old_record, "Older record (perf.json or bench.json)")->required();
-  compare->add_option("new", compare_args.new_record, "Newer record")->required();
+  not_empty(compare->add_option("old", compare_args.old_record, "Older record (perf.json or bench.json)"))
+      ->required();
+  not_empty(compare->add_option("new", compare_args.new_record, "Newer record"))->required();
   compare->add_option("--threshold", compare_args.threshold, "Smallest change that counts")->capture_default_str();
   compare->add_option("--alpha", compare_args.alpha, "Significance level")->capture_default_str();
 
@@ -163,23 +222,22 @@ int main(int argc, char** argv) {
   auto* tiers = app.add_subcommand(
       "tiers", "Physics validation tiers on a backend; exit 6 when a check fails");
   tiers->add_option("--backend", tiers_args.backend, "Backend (default: the default backend)");
-  tiers->add_option("--tier", tiers_args.tiers,
-                    "Tier to run, repeatable: 1 relativistic, 2 gravity analogue, 3 energy, 4 quantization");
+  integer_in(tiers->add_option("--tier", tiers_args.tiers,
+                               "Tier to run, repeatable: 1 relativistic, 2 gravity analogue, 3 energy, "
+                               "4 quantization"),
+             1, 4);
   tiers->add_option("--check", tiers_args.checks, "Check id to run, repeatable (see tiers.json)");
-  tiers->add_option("--out", tiers_args.out, "Directory for tiers.json and the plot (default results/B)");
+  not_empty(tiers->add_option("--out", tiers_args.out, "Directory for tiers.json and the plot (default results/B)"));
 
   lfm::app::InspectArgs inspect_args;
   auto* inspect = app.add_subcommand("inspect", "Show what a snapshot .h5, a .npy or a run directory holds");
-  inspect->add_option("file", inspect_args.file, "snapshots.h5, an array .npy, summary.json or a run directory")
+  not_empty(inspect->add_option("file", inspect_args.file,
+                               "snapshots.h5, an array .npy, summary.json or a run directory"))
       ->required();
 
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
-
-  try {
+    if (run->parsed()) refuse_idle_run_options(*run, run_args);
     if (backends->parsed()) return list_backends();
     if (resume->parsed()) return lfm::app::resume_command(resume_args);
     if (validate->parsed()) return lfm::app::validate_command(validate_args);
@@ -204,6 +262,15 @@ int main(int argc, char** argv) {
           "lfm run needs either a WORKLOAD name or --config/--init/--init-prev, not both");
     }
     return lfm::app::run_command(run_args);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version are parse "errors" that succeed: CLI11 prints them.
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
+    std::string line = e.what();
+    std::replace(line.begin(), line.end(), '\n', ' ');
+    const auto chosen = app.get_subcommands();
+    std::cerr << "lfm: error: " << line << " (see lfm " << (chosen.empty() ? "" : chosen.front()->get_name() + " ")
+              << "--help)\n";
+    return 2;
   } catch (const lfm::InputError& e) {
     std::cerr << "lfm: error: " << e.what() << "\n";
     return 2;

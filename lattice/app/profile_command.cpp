@@ -32,6 +32,9 @@ constexpr double hot_share = 0.10;
 int profile_command(const ProfileArgs& a) {
   if (a.steps < 1) throw InputError("--steps = " + std::to_string(a.steps) + "; expected >= 1");
   const std::size_t n = a.size.n.empty() ? 64 : a.size.n.front();
+  // Bad input is refused before the results directory exists.
+  check_sizes(a.size, {n});
+  find_backend(a.backend);
   const fs::path out = prepare_out_dir(a.out, a.backend);
 
   perf::ResourceMonitor monitor;

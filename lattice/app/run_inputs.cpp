@@ -49,30 +49,75 @@ void require_finite(const Field<T>& f, const fs::path& file) {
   }
 }
 
+// An input array as the file stores it: its dtype decides nothing until the
+// run's precision is known.
+struct InputArray {
+  fs::path file;
+  AnyField field;
+};
+
+Precision stored_precision(const AnyField& f) {
+  return std::holds_alternative<Field<float>>(f) ? Precision::float32 : Precision::float64;
+}
+
+// The array in the run's precision, checked after the conversion so that a
+// float64 value beyond float32's range is caught as the Inf it becomes.
 template <class T>
-Field<T> read_input(const fs::path& file) {
-  Field<T> f = read_npy_as<T>(file);
-  require_finite(f, file);
+Field<T> in_precision(InputArray&& in) {
+  Field<T> f = std::visit(
+      [](auto&& stored) -> Field<T> {
+        using Stored = typename std::decay_t<decltype(stored)>::value_type;
+        if constexpr (std::is_same_v<Stored, T>) {
+          return std::move(stored);
+        } else {
+          return convert_field<T>(stored);
+        }
+      },
+      std::move(in.field));
+  require_finite(f, in.file);
   return f;
 }
 
 void require_same_shape(const Grid& expected, const Grid& got, const fs::path& file,
-                        const fs::path& reference) {
+                        const std::string& whose) {
   if (!(expected == got)) {
-    throw InputError(file.string() + ": shape " + got.shape_string() + " differs from " +
-                     reference.string() + "'s " + expected.shape_string() +
-                     "; E, E_prev and chi must have the same shape");
+    throw InputError(file.string() + ": shape " + got.shape_string() + " differs from " + whose + " " +
+                     expected.shape_string() + "; E, E_prev and chi must have the same shape");
   }
 }
 
+// Files of different dtypes give no precision to run in; converting them
+// all to float64 would run a float32 user's arrays at the wrong precision
+// without a word, so the user says which.
+void require_one_dtype(const std::vector<InputArray>& arrays) {
+  for (const InputArray& a : arrays) {
+    const Precision first = stored_precision(arrays.front().field), here = stored_precision(a.field);
+    if (here != first) {
+      throw InputError(arrays.front().file.string() + " is " + std::string(to_string(first)) + " but " +
+                       a.file.string() + " is " + std::string(to_string(here)) +
+                       "; pass --precision float64 or --precision float32 to say which the run uses");
+    }
+  }
+}
+
+// Whether the user named the run's precision: --precision, the config's
+// "precision" key or --set precision=...
+bool precision_chosen(const RunArgs& a, const std::string& config_text) {
+  if (a.precision) return true;
+  for (const auto& kv : a.overrides) {
+    if (kv.rfind("precision=", 0) == 0) return true;
+  }
+  return nlohmann::json::parse(config_text).contains("precision");
+}
+
 template <class T>
-State<T> read_user_state(const RunArgs& a) {
-  State<T> s{read_input<T>(a.init), read_input<T>(a.init_prev),
-             std::nullopt, 0};
-  require_same_shape(s.E.grid(), s.E_prev.grid(), a.init_prev, a.init);
-  if (!a.chi.empty()) {
-    s.chi_field = read_input<T>(a.chi);
-    require_same_shape(s.E.grid(), s.chi_field->grid(), a.chi, a.init);
+State<T> user_state(std::vector<InputArray>&& arrays) {
+  State<T> s{in_precision<T>(std::move(arrays[0])), in_precision<T>(std::move(arrays[1])), std::nullopt, 0};
+  const std::string init_shape = arrays[0].file.string() + "'s";
+  require_same_shape(s.E.grid(), s.E_prev.grid(), arrays[1].file, init_shape);
+  if (arrays.size() > 2) {
+    s.chi_field = in_precision<T>(std::move(arrays[2]));
+    require_same_shape(s.E.grid(), s.chi_field->grid(), arrays[2].file, init_shape);
   }
   return s;
 }
@@ -80,11 +125,17 @@ State<T> read_user_state(const RunArgs& a) {
 }  // namespace
 
 Problem user_problem(const RunArgs& a) {
-  Params p = params_from_json(read_text_file(a.config), a.config.string());
+  const std::string config_text = read_text_file(a.config);
+  Params p = params_from_json(config_text, a.config.string());
   if (a.precision) p.precision = parse_precision(*a.precision);
   p = apply_overrides(p, a.overrides);
-  if (p.precision == Precision::float32) return {"config", p, read_user_state<float>(a)};
-  return {"config", p, read_user_state<double>(a)};
+  std::vector<InputArray> arrays;
+  arrays.push_back({a.init, read_npy(a.init)});
+  arrays.push_back({a.init_prev, read_npy(a.init_prev)});
+  if (!a.chi.empty()) arrays.push_back({a.chi, read_npy(a.chi)});
+  if (!precision_chosen(a, config_text)) require_one_dtype(arrays);
+  if (p.precision == Precision::float32) return {"config", p, user_state<float>(std::move(arrays))};
+  return {"config", p, user_state<double>(std::move(arrays))};
 }
 
 Problem workload_problem(const RunArgs& a) {
@@ -93,6 +144,18 @@ Problem workload_problem(const RunArgs& a) {
   problem.params = apply_overrides(problem.params, a.overrides);
   if (problem.params.precision != precision) {
     throw InputError("--set precision is not accepted for a workload; use --precision");
+  }
+  if (!a.chi.empty()) {
+    // The user's χ replaces the workload's (its field or its scalar), in the
+    // workload's precision, as --chi does for a config run.
+    std::visit(
+        [&](auto& s) {
+          using T = typename std::decay_t<decltype(s.E)>::value_type;
+          Field<T> chi = in_precision<T>({a.chi, read_npy(a.chi)});
+          require_same_shape(s.grid(), chi.grid(), a.chi, "the " + a.workload + " workload's");
+          s.chi_field = std::move(chi);
+        },
+        problem.state);
   }
   return problem;
 }

@@ -2,19 +2,23 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <limits>
 #include <nlohmann/json.hpp>
 
+#include "commands.hpp"
 #include "lattice/error.hpp"
 
 namespace lfm::app {
 
 void add_snapshot_options(CLI::App& run, SnapshotArgs& a) {
-  run.add_option("--snapshot-every", a.every,
-                 "Write the fields every K steps (and at the start) to snapshots.h5 + .xdmf");
+  integer_in(run.add_option("--snapshot-every", a.every,
+                            "Write the fields every K steps (and at the start) to snapshots.h5 + .xdmf"),
+             1, std::numeric_limits<std::int64_t>::max());
   run.add_option("--snapshot-fields", a.fields,
                  "Fields to snapshot, comma-separated: E, energy_density (default E)");
-  run.add_option("--snapshot-compression", a.compression,
-                 "Deflate level of the snapshots, 0 (none) to 9 (default 1)");
+  integer_in(run.add_option("--snapshot-compression", a.compression,
+                            "Deflate level of the snapshots, 0 (none) to 9 (default 1)"),
+             0, 9, "a deflate level from 0 (none) to 9");
   run.add_flag("--snapshot-float32", a.float32, "Store float64 snapshot fields as float32");
 }
 

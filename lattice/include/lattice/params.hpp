@@ -40,7 +40,9 @@ const std::vector<std::string>& param_keys();
 
 // Checks every number and every relation to the grid, throwing InputError
 // with the first problem found. chi_max is max|χ| over the lattice (the
-// scalar χ or the χ field). An unstable dt is refused unless allow_unstable.
+// scalar χ or the χ field). Products that overflow or underflow in the run's
+// precision (dx², dt², dt²c²/dx², the stability sum) are refused; an
+// unstable dt is refused unless allow_unstable.
 void validate(const Params& p, const Grid& grid, double chi_max, bool allow_unstable);
 
 // Largest eigenvalue of −∇²_h (SPEC §4): 4d/dx² (order 2), (16/3)d/dx² (order 4).

@@ -1,10 +1,13 @@
 // Names of the enums, and the checks that turn a Params into one the backends
 // may trust: every number finite and in range, the grid large enough for the
-// stencil and the absorbing layer, and dt within the leapfrog limit (SPEC §4).
+// stencil and the absorbing layer, every product the step forms from dt, dx
+// and c² representable in the run's precision, and dt within the leapfrog
+// limit (SPEC §4).
 #include "lattice/params.hpp"
 
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <sstream>
 #include <string>
 
@@ -53,6 +56,57 @@ void require_finite(const char* name, double v, const char* expected) {
 void require_order(int order) {
   require(order == 2 || order == 4,
           "stencil_order = " + std::to_string(order) + " is not supported; expected 2 or 4");
+}
+
+// The range of magnitudes a number has full precision in: from the smallest
+// normal to the largest finite value of the run's precision.
+struct NormalRange {
+  double lowest, highest;
+  const char* name;
+};
+
+NormalRange normal_range(Precision p) {
+  if (p == Precision::float32) {
+    return {std::numeric_limits<float>::min(), std::numeric_limits<float>::max(), "float32"};
+  }
+  return {std::numeric_limits<double>::min(), std::numeric_limits<double>::max(), "float64"};
+}
+
+// `what` (a quantity the step or the diagnostics form from the inputs) must
+// neither overflow nor underflow in the run's precision: an overflow turns
+// the field into Inf/NaN at the first step, an underflow drops a term of the
+// equation without a word. `inputs` names the parameters it comes from.
+void require_normal(const std::string& what, double v, const std::string& inputs, const NormalRange& r) {
+  const double a = std::abs(v);
+  if (std::isfinite(v) && a >= r.lowest && a <= r.highest) return;
+  throw InputError(what + " = " + num(v) + " (from " + inputs + ") " +
+                   (std::isfinite(v) && a < r.lowest ? "underflows " : "overflows ") + r.name + "; expected " +
+                   what + " within [" + num(r.lowest) + ", " + num(r.highest) + "]");
+}
+
+// The products the backends and diagnostics compute (SPEC §4), each checked
+// in the precision it is computed in: the update in the run's precision,
+// the energy's cell volume dx^d in float64.
+void require_representable(const Params& p, int dims, double chi_max) {
+  const NormalRange run = normal_range(p.precision), f64 = normal_range(Precision::float64);
+  const std::string dx = "dx = " + num(p.dx), dt = "dt = " + num(p.dt);
+  require_normal("c² = alpha/beta", p.c2(), "alpha = " + num(p.alpha) + " and beta = " + num(p.beta), run);
+  require_normal("dx²", p.dx * p.dx, dx, run);
+  require_normal("1/dx²", 1 / (p.dx * p.dx), dx, run);
+  if (p.stencil_order == 4) require_normal("12·dx²", 12 * p.dx * p.dx, dx, run);
+  require_normal("dt²", p.dt * p.dt, dt, run);
+  require_normal("dt²c²/dx²", p.dt * p.dt * p.c2() / (p.dx * p.dx), dt + ", " + dx + ", c² = " + num(p.c2()), run);
+  require_normal("dx^" + std::to_string(dims) + " (the cell volume)", std::pow(p.dx, dims), dx, f64);
+  // χ may be 0; only an overflow of its terms is an error.
+  const std::string chi = "max|χ| = " + num(chi_max);
+  const double chi2 = chi_max * chi_max;
+  require(chi2 <= run.highest, "χ² = " + num(chi2) + " (from " + chi + ") overflows " + run.name +
+                                   "; expected χ² <= " + num(run.highest));
+  require(p.dt * p.dt * chi2 <= run.highest, "dt²χ² = " + num(p.dt * p.dt * chi2) + " (from " + dt + ", " + chi +
+                                                 ") overflows " + run.name + "; expected <= " + num(run.highest));
+  const double s = stability_number(p, dims, chi_max);
+  require(std::isfinite(s), "the stability sum dt²(c²λ_max + χ_max²) = " + num(s) + " (from " + dt + ", " + dx +
+                                ", c² = " + num(p.c2()) + ", " + chi + ") overflows; expected a finite sum <= 4");
 }
 
 }  // namespace
@@ -159,6 +213,7 @@ void validate(const Params& p, const Grid& grid, double chi_max, bool allow_unst
             "absorb_factor = " + num(p.absorb_factor) + " is negative; expected >= 0");
   }
 
+  require_representable(p, grid.dims(), chi_max);
   const double s = stability_number(p, grid.dims(), chi_max);
   if (s > 4 && !allow_unstable) {
     const double limit = max_stable_dt(p, grid.dims(), chi_max);

@@ -71,6 +71,33 @@ class OverflowLocator : public nlohmann::json_sax<json> {
   int depth_ = 0;
 };
 
+// `text` with every byte that would not print as itself escaped as \xNN:
+// control bytes and bytes that are not part of valid UTF-8, so that a
+// binary file given as JSON never writes raw bytes to the terminal.
+std::string printable(std::string_view text) {
+  std::string out;
+  const auto escape = [&](unsigned char b) {
+    static const char digits[] = "0123456789abcdef";
+    out += "\\x";
+    out += digits[b >> 4];
+    out += digits[b & 15];
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    const std::size_t length = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xe ? 3 : (b >> 3) == 0x1e ? 4 : 0;
+    bool valid = length > 0 && i + length <= text.size() && (b >= 0x20 || b == '\t') && b != 0x7f;
+    for (std::size_t k = 1; valid && k < length; ++k) valid = (static_cast<unsigned char>(text[i + k]) >> 6) == 0x2;
+    if (!valid) {
+      escape(b);
+      ++i;
+      continue;
+    }
+    out.append(text.substr(i, length));
+    i += length;
+  }
+  return out;
+}
+
 [[noreturn]] void malformed(std::string_view text, std::string_view source, const std::exception& e) {
   const std::string what = e.what();
   if (dynamic_cast<const json::parse_error*>(&e) != nullptr) {
@@ -78,15 +105,15 @@ class OverflowLocator : public nlohmann::json_sax<json> {
     // keep everything from "at line" on, which is the part a person needs.
     const auto at = what.find(" at line ");
     const std::string detail = at != std::string::npos ? what.substr(at) : ": " + what;
-    throw InputError(std::string(source) + ": malformed JSON" + detail);
+    throw InputError(std::string(source) + ": malformed JSON" + printable(detail));
   }
   OverflowLocator where;
   json::sax_parse(text, &where);
-  if (where.token.empty()) throw InputError(std::string(source) + ": " + what);
+  if (where.token.empty()) throw InputError(std::string(source) + ": " + printable(what));
   const std::string subject = where.top_key.empty() ? "number " + where.token
                               : where.nested   ? "number " + where.token + " in " + where.top_key
                                                : where.top_key + " = " + where.token;
-  throw InputError(std::string(source) + ": " + subject + " at " + line_column(text, where.byte) +
+  throw InputError(std::string(source) + ": " + printable(subject) + " at " + line_column(text, where.byte) +
                    " is not finite (beyond float64's range); expected a finite number");
 }
 
@@ -102,7 +129,9 @@ class Reader {
  public:
   Reader(const json& j, std::string_view source) : j_(j), source_(source) {}
 
-  [[noreturn]] void fail(const std::string& message) const { throw InputError(source_ + ": " + message); }
+  [[noreturn]] void fail(const std::string& message) const {
+    throw InputError(source_ + ": " + printable(message));
+  }
 
   bool has(const char* key) const { return j_.contains(key); }
 
