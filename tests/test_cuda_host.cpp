@@ -1,5 +1,7 @@
 // The host-side logic of the CUDA backends, which runs without a GPU: the
 // autotuning cache file and the diagnostics stride chooser.
+#include <unistd.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -93,7 +95,7 @@ TEST_F(TuningCacheFile, MissingFileLoadsEmptyAndSaveCreatesDirectories) {
   TuningCache cache;
   cache.put(h100, "3d 32x32x32 float64 o4", {32, 4, 32});
   ASSERT_TRUE(save_tuning_cache(path, cache));
-  EXPECT_FALSE(std::filesystem::exists(path.string() + ".tmp"));
+  EXPECT_FALSE(std::filesystem::exists(path.string() + ".tmp-" + std::to_string(::getpid())));
   EXPECT_EQ(load_tuning_cache(path).find(h100, "3d 32x32x32 float64 o4"), (TileShape{32, 4, 32}));
 }
 

@@ -37,8 +37,8 @@ void print_summary(const Problem& problem, const RunResult& r, const std::string
               g.shape_string().c_str(), std::string(to_string(problem.params.precision)).c_str(),
               backend.c_str());
   std::printf("  steps            %lld\n", static_cast<long long>(steps));
-  std::printf("  wall time        %.3f s (stepping %.3f s, diagnostics %.3f s)\n", r.wall_s,
-              r.step_s, r.diagnostics_s);
+  std::printf("  wall time        %.3f s (stepping %.3f s, diagnostics %.3f s, tuning %.3f s)\n", r.wall_s,
+              r.step_s, r.diagnostics_s, r.tuning_s);
   if (steps > 0) {
     std::printf("  ms/step          %.3f\n", 1e3 * r.step_s / static_cast<double>(steps));
     std::printf("  cells/s          %.3e\n",

@@ -84,6 +84,7 @@ std::string write_run_outputs(RunDirectory& dir, const Problem& problem, const R
   j["wall_time_s"] = result.wall_s;
   j["step_time_s"] = result.step_s;
   j["diagnostics_time_s"] = result.diagnostics_s;
+  j["tuning_time_s"] = result.tuning_s;
   j["ms_per_step"] = steps > 0 ? 1e3 * result.step_s / static_cast<double>(steps) : 0.0;
   j["cells_per_s"] = result.step_s > 0
                          ? static_cast<double>(g.cells()) * static_cast<double>(steps) / result.step_s

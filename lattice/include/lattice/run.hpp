@@ -68,6 +68,7 @@ struct RunResult {
   double wall_s = 0;                // whole loop
   double step_s = 0;                // inside Backend::advance only
   double diagnostics_s = 0;
+  double tuning_s = 0;              // Backend::prepare (autotuning, auto's probe), this process only
   double max_abs = 0;               // max |E| at the end
   // First checked step at which E held NaN or Inf or grew past the blow-up
   // limit, or a record's energy or invariant was not finite; -1 when it stayed healthy. The loop stops there so the caller can keep what it has.

@@ -53,6 +53,10 @@ RunResult run(Problem& problem, Backend& backend, const RunOptions& options) {
                            : std::numeric_limits<double>::infinity();
   const double earlier_wall_s = options.resumed ? options.resumed->wall_s : 0.0;
   const auto start = Clock::now();
+  // Tuning happens here, before the loop asks for the step multiple (auto
+  // knows it only once it has chosen), and is counted apart from stepping.
+  prepare(backend, problem.state, p);
+  result.tuning_s = seconds_since(start);
   const Grid& grid = std::visit([](const auto& s) -> const Grid& { return s.grid(); }, problem.state);
 
   auto diverge = [&](std::int64_t step, std::string what) {

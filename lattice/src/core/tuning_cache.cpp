@@ -1,5 +1,7 @@
 #include "core/tuning_cache.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -62,7 +64,8 @@ LoadedTuningTable load_tuning_table(const std::filesystem::path& path, const Tun
 bool save_tuning_table(const std::filesystem::path& path, const TuningTable& table, std::string_view header) {
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  const std::filesystem::path temporary = path.string() + ".tmp";
+  // Per process: two processes filling the cache at once never share a temporary file.
+  const std::filesystem::path temporary = path.string() + ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     if (!out) return false;
