@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -116,6 +117,18 @@ int bench_end_to_end(const EndToEndArgs& a) {
   find_backend(a.backend);
   find_backend(a.against);
   const fs::path results = prepare_out_dir(a.out, a.backend);
+  nlohmann::ordered_json record;
+  if (a.skip_validation) {
+    std::cout << "WARNING: validation skipped (--skip-validation); these timings are unvalidated\n";
+    record["validation"] = {{"skipped", true}};
+  } else {
+    const auto report = validate_and_print(a.backend, a.against, {parse_precision(a.size.precision)}, false);
+    record["validation"] = {{"skipped", false}, {"passed", report.passed()}, {"cases", report.cases.size()}};
+    if (!report.passed()) {
+      std::cerr << "lfm: bench refused: " << a.backend << " fails validation against " << a.against << "\n";
+      return 4;
+    }
+  }
   const fs::path scratch = fs::temp_directory_path() / ("lfm-end-to-end-" + std::to_string(getpid()));
   fs::create_directories(scratch);
   struct Cleanup {
@@ -133,7 +146,6 @@ int bench_end_to_end(const EndToEndArgs& a) {
                                     a.size.precision, "--backend", backend, "--quiet", "--force", "--out",
                                     (scratch / ("run_" + backend)).string()};
   };
-  nlohmann::ordered_json record;
   record["what"] = "whole lfm run processes with default options, spawn to exit, outputs written";
   record["reference"] = a.against;
   record["backend"] = a.backend;
@@ -143,6 +155,7 @@ int bench_end_to_end(const EndToEndArgs& a) {
   record["steps"] = a.steps;
   record["machine"] = to_json(perf::machine_info());
   std::optional<double> verdict;
+  double worst_share = 0;  // diagnostics / wall, the larger side's median
   Table t({"cache", "backend", "median wall s", "stddev", "95% CI (s)", "stepping s", "diagnostics s",
            "other s", "tuning"});
   for (const std::string& cache : a.caches) {
@@ -174,6 +187,8 @@ int bench_end_to_end(const EndToEndArgs& a) {
       j["median_step_s"] = step;
       j["median_diagnostics_s"] = diag;
       j["tuning"] = s->runs.back().tuning;
+      j["diagnostics_share_of_wall"] = diag / w.median;
+      worst_share = std::max(worst_share, diag / w.median);
       mode[s == &ref ? "reference" : "candidate"] = j;
       t.add({cache, s->backend, fmt(w.median, 4), fmt(w.stddev, 2), interval(w.ci_low, w.ci_high, 4), fmt(step, 3),
              fmt(diag, 3), fmt(w.median - step - diag, 3), s->runs.back().tuning});
@@ -190,13 +205,20 @@ int bench_end_to_end(const EndToEndArgs& a) {
   t.print(std::cout);
   write_text_atomically(results / "bench_end_to_end.json", record.dump(2) + "\n");
   std::cout << "wrote " << (results / "bench_end_to_end.json").string() << "\n";
+  bool pass = true;
   if (a.require) {
-    const bool pass = *verdict >= *a.require;
+    const bool ok = *verdict >= *a.require;
     std::cout << "end-to-end speedup " << fmt(*verdict, 3) << "x, required >= " << fmt(*a.require, 3) << ": "
-              << (pass ? "PASS" : "FAIL") << "\n";
-    return pass ? 0 : 1;
+              << (ok ? "PASS" : "FAIL") << "\n";
+    pass = pass && ok;
   }
-  return 0;
+  if (a.max_diagnostics_share) {
+    const bool ok = worst_share <= *a.max_diagnostics_share;
+    std::cout << "diagnostics " << percent(worst_share) << " of wall time, required <= "
+              << percent(*a.max_diagnostics_share) << ": " << (ok ? "PASS" : "FAIL") << "\n";
+    pass = pass && ok;
+  }
+  return pass ? 0 : 1;
 }
 
 }  // namespace lfm::app

@@ -21,6 +21,10 @@ struct EndToEndArgs {
   int reps = 10;
   std::vector<std::string> caches{"warm", "cold"};  // which tuning-cache states to time
   std::optional<double> require; // the gate: exit 1 unless the warm (else cold) paired median >= this
+  // The gate: exit 1 unless diagnostics take at most this share of either
+  // side's median wall time.
+  std::optional<double> max_diagnostics_share;
+  bool skip_validation = false;  // as for lfm bench: recorded, and said
   std::filesystem::path out;     // default results/<backend>
 };
 
@@ -36,7 +40,8 @@ struct RunTiming {
 // XDG_CACHE_HOME=cache; throws InputError with its stderr when it fails.
 RunTiming time_whole_run(const std::vector<std::string>& run_args, const std::filesystem::path& cache);
 
-// Returns the exit code: 0, or 1 when `require` is not met.
+// Returns the exit code: 0; 1 when a requirement is not met; 4 when the
+// candidate fails validation (nothing is timed).
 int bench_end_to_end(const EndToEndArgs& a);
 
 }  // namespace lfm::app

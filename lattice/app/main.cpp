@@ -171,6 +171,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   bench->add_option("--require", e2e.require,
                     "--end-to-end: exit 1 unless the median paired speedup (warm cache) is at least this");
+  bench->add_option("--max-diagnostics-share", e2e.max_diagnostics_share,
+                    "--end-to-end: exit 1 if diagnostics take more than this share of a run's wall time");
 
   lfm::app::BaselineArgs baseline_args;
   lfm::app::TuneArgs tune_args;
@@ -247,6 +249,7 @@ int main(int argc, char** argv) {
       e2e.size = bench_args.size;
       e2e.reps = bench_args.reps;
       e2e.out = bench_args.out;
+      e2e.skip_validation = bench_args.skip_validation;
       return lfm::app::bench_end_to_end(e2e);
     }
     if (bench->parsed()) return lfm::app::bench_command(bench_args);

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "io/sync_path.hpp"
 #include "lattice/error.hpp"
 #include "lattice/snapshot.hpp"
 
@@ -21,25 +22,15 @@ fs::path temporary_name(const fs::path& path) {
   return path.string() + ".partial-" + std::to_string(::getpid());
 }
 
-// fsync by path: the data before the rename that publishes it, the
-// directory after it, so that a power loss keeps the new name too.
-int sync_file(const fs::path& p) {
-  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  const int err = ::fsync(fd) == 0 ? 0 : errno;
-  ::close(fd);
-  return err;
-}
-
 void publish(const fs::path& temp, const fs::path& path) {
-  int err = sync_file(temp);
+  int err = sync_path(temp);
   if (err == 0 && ::rename(temp.c_str(), path.c_str()) != 0) err = errno;
   if (err != 0) {
     std::error_code ec;
     fs::remove(temp, ec);
     throw WriteError(path.string() + ": cannot write (" + std::strerror(err) + ")");
   }
-  sync_file(path.parent_path());
+  sync_path(path.parent_path());
 }
 
 bool parse_step_file(const std::string& name, std::int64_t& step) {

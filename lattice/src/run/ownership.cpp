@@ -70,14 +70,6 @@ bool is_lfm_entry_name(const std::string& name) {
 
 bool process_alive(pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno != ESRCH); }
 
-int sync_path(const fs::path& p) {
-  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  const int err = ::fsync(fd) == 0 ? 0 : errno;
-  ::close(fd);
-  return err;
-}
-
 std::optional<std::vector<std::string>> read_manifest(const fs::path& dir) {
   const fs::path file = dir / manifest_name;
   std::error_code ec;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "io/sync_path.hpp"
+
 namespace lfm::detail {
 
 inline constexpr const char* manifest_name = ".lfm-manifest";
@@ -40,7 +42,5 @@ void remove_owned(const std::filesystem::path& dir, const std::vector<std::strin
 // True when the process exists (kill(pid, 0) does not say ESRCH).
 bool process_alive(pid_t pid);
 
-// fsync of a file or directory by path; errors are returned, not thrown.
-int sync_path(const std::filesystem::path& p);
 
 }  // namespace lfm::detail
