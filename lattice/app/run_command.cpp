@@ -93,7 +93,7 @@ ResumeRecord resume_record(const Problem& problem, const RunPlan& plan, int keep
   return r;
 }
 
-// Steps as "0, 10, ... 90": what a stopped run kept of its snapshots.
+// "12 steps, 0 to 110": what a stopped run kept of its snapshots.
 std::string step_range(const std::vector<std::int64_t>& steps) {
   if (steps.empty()) return "none";
   if (steps.size() == 1) return "step " + std::to_string(steps.front());
@@ -127,6 +127,8 @@ int report_interruption(int signo, std::int64_t step, const RunPlan& plan,
   }
   return exit_code_for_signal(signo);
 }
+
+void print_notice(const std::string& text) { std::cerr << "lfm: " << text << "\n"; }
 
 void report_divergence(const RunResult& r, const RunPlan& plan) {
   std::string kept;
@@ -191,8 +193,6 @@ int run_problem(Problem& problem, const RunPlan& plan) {
   if (result.diverged_at >= 0) report_divergence(result, plan);
   return result.diverged_at < 0 ? 0 : 3;
 }
-
-void print_notice(const std::string& text) { std::cerr << "lfm: " << text << "\n"; }
 
 int run_command(const RunArgs& a) {
   if (a.steps < 0) {

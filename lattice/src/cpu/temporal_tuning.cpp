@@ -25,6 +25,13 @@ constexpr std::size_t band_candidates[] = {0, 16, 32, 64};
 // then the median of this many: a single timing per candidate let one
 // descheduled block decide the choice.
 constexpr int timed_blocks = 3;
+// Whole planes synchronise every thread once per level and plane, so one
+// descheduled thread stalls them all; bands wait only on a neighbour band.
+// Whole planes are therefore tried only where bands cannot be cut, or where
+// the wave of whole planes (depth + 2 levels of E and E_prev) fits in about
+// one core's L2 anyway (2 MiB: 128² float64 planes up to depth 6), so that
+// a plane-sized wave is not chosen by a lucky timing on a big grid.
+constexpr std::size_t whole_plane_wave_bytes = 2u << 20;
 
 int threads() {
 #ifdef _OPENMP
@@ -65,12 +72,18 @@ template <class T>
 TimedChoice time_candidates(const State<T>& s, const Params& p) {
   const std::size_t ny = s.grid().extent(1), r = static_cast<std::size_t>(p.stencil_radius());
   const bool reflective = p.boundary == Boundary::reflective;
+  const std::size_t plane_cells = s.grid().cells() / s.grid().extent(0);
   TimedChoice best{{depth_candidates[0], 0}, 0};
   double best_per_step = 0;
   State<T> trial = s;  // bit-identical candidates: one copy serves them all
   for (const int depth : depth_candidates) {
     for (const std::size_t rows : band_candidates) {
       if (rows != 0 && band_count(ny, r, depth, rows, reflective) == 1) continue;  // the same as whole planes
+      const bool bands_possible = std::any_of(std::begin(band_candidates), std::end(band_candidates), [&](std::size_t n) {
+        return n != 0 && band_count(ny, r, depth, n, reflective) > 1;
+      });
+      const std::size_t wave_bytes = 2 * static_cast<std::size_t>(depth + 2) * plane_cells * sizeof(T);
+      if (rows == 0 && bands_possible && wave_bytes > whole_plane_wave_bytes) continue;
       const Blocking b{depth, rows};
       advance_blocked(trial, p, depth, b);
       std::array<double, timed_blocks> seconds{};
