@@ -15,6 +15,7 @@
 
 #include "lattice/build_info.hpp"
 #include "lattice/checkpoint.hpp"
+#include "io/step_names.hpp"
 
 namespace fs = std::filesystem;
 
@@ -82,18 +83,6 @@ std::int64_t kill_in_checkpoint_step() {
   return v ? std::atoll(v) : -1;
 }
 
-bool parse_step(const std::string& name, std::int64_t& step) {
-  constexpr std::string_view prefix = "step_", suffix = ".ckpt";
-  if (name.size() <= prefix.size() + suffix.size() || !name.starts_with(prefix) || !name.ends_with(suffix)) {
-    return false;
-  }
-  const std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
-  if (digits.size() > 18 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return false;
-  }
-  step = std::stoll(digits);
-  return true;
-}
 
 std::string hex(std::uint64_t v) {
   char buf[17];
@@ -192,7 +181,7 @@ std::vector<fs::path> CheckpointStore::list() const {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir_, ec)) {
     std::int64_t step;
-    if (parse_step(entry.path().filename().string(), step)) found.emplace_back(step, entry.path());
+    if (detail::parse_step_name(entry.path().filename().string(), ".ckpt", step)) found.emplace_back(step, entry.path());
   }
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<fs::path> files;

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "io/step_names.hpp"
 #include "io/sync_path.hpp"
 #include "lattice/error.hpp"
 #include "lattice/snapshot.hpp"
@@ -33,19 +34,6 @@ void publish(const fs::path& temp, const fs::path& path) {
   sync_path(path.parent_path());
 }
 
-bool parse_step_file(const std::string& name, std::int64_t& step) {
-  const std::string head = "step_", tail = ".h5";
-  if (name.size() <= head.size() + tail.size() || name.rfind(head, 0) != 0 ||
-      name.compare(name.size() - tail.size(), tail.size(), tail) != 0) {
-    return false;
-  }
-  const std::string digits = name.substr(head.size(), name.size() - head.size() - tail.size());
-  if (digits.size() > 18 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return false;
-  }
-  step = std::stoll(digits);
-  return true;
-}
 
 }  // namespace
 
@@ -68,7 +56,7 @@ std::vector<std::int64_t> steps_on_disk(const fs::path& index) {
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(step_directory_for(index), ec)) {
     std::int64_t step = 0;
-    if (parse_step_file(e.path().filename().string(), step)) steps.push_back(step);
+    if (parse_step_name(e.path().filename().string(), ".h5", step)) steps.push_back(step);
   }
   std::sort(steps.begin(), steps.end());
   return steps;
@@ -84,19 +72,6 @@ void write_hdf5_atomically(const fs::path& path, const std::function<void(hid_t)
     std::error_code ec;
     fs::remove(temp, ec);
     throw;
-  }
-  publish(temp, path);
-}
-
-void write_text_atomically(const fs::path& path, const std::string& text) {
-  const fs::path temp = temporary_name(path);
-  std::ofstream out(temp);
-  out << text;
-  out.close();
-  if (!out) {
-    std::error_code ec;
-    fs::remove(temp, ec);
-    throw WriteError(path.string() + ": cannot write (disk full or not writable)");
   }
   publish(temp, path);
 }

@@ -36,7 +36,4 @@ void write_index(const std::filesystem::path& index, const std::vector<std::stri
 // temporary file is removed and Hdf5Error/WriteError propagates.
 void write_hdf5_atomically(const std::filesystem::path& path, const std::function<void(hid_t)>& fill);
 
-// Writes `text` to `path` the same way.
-void write_text_atomically(const std::filesystem::path& path, const std::string& text);
-
 }  // namespace lfm::detail

@@ -23,6 +23,7 @@
 #include "io/snapshot_series.hpp"
 #include "io/xdmf.hpp"
 #include "lattice/build_info.hpp"
+#include "lattice/checkpoint.hpp"
 #include "lattice/diagnostics.hpp"
 #include "lattice/error.hpp"
 #include "lattice/snapshot.hpp"
@@ -249,8 +250,9 @@ void SnapshotWriter::Impl::publish_index() {
     fields.push_back({std::string(to_string(f)), narrow_field ? 4 : 8});
   }
   detail::write_index(path, names, steps_written, [&](hid_t file) { write_run_attributes(file, info, options); });
-  detail::write_text_atomically(xdmf_path, detail::xdmf_text({path.filename().string(), info.shape, info.params.dx,
-                                                              info.params.dt, fields, steps_written}));
+  const std::string xdmf =
+      detail::xdmf_text({path.filename().string(), info.shape, info.params.dx, info.params.dt, fields, steps_written});
+  write_file_atomically(xdmf_path, [&](const ByteSink& sink) { sink(xdmf.data(), xdmf.size()); });
 }
 
 void SnapshotWriter::Impl::stop_thread() {

@@ -1,6 +1,5 @@
 #include "run/ownership.hpp"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -11,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "io/step_names.hpp"
+#include "lattice/checkpoint.hpp"
 #include "lattice/error.hpp"
 #include "lattice/run_directory.hpp"
 
@@ -63,9 +64,8 @@ std::optional<pid_t> temporary_owner(const std::string& name) {
 }
 
 bool is_lfm_entry_name(const std::string& name) {
-  if (name == "static.bin") return true;
-  const bool step = name.rfind("step_", 0) == 0;
-  return step && (ends_with(name, ".ckpt") || ends_with(name, ".h5"));
+  std::int64_t step = 0;
+  return name == "static.bin" || parse_step_name(name, ".ckpt", step) || parse_step_name(name, ".h5", step);
 }
 
 bool process_alive(pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno != ESRCH); }
@@ -93,25 +93,8 @@ void write_manifest(const fs::path& dir, const std::vector<std::string>& owned) 
   j["version"] = 1;
   j["note"] = "files lfm wrote here; lfm --force removes these and nothing else";
   j["files"] = owned;
-  const fs::path file = dir / manifest_name;
-  const fs::path temp = file.string() + ".partial-" + std::to_string(::getpid());
-  {
-    std::ofstream out(temp);
-    out << j.dump(2) << "\n";
-    out.close();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(temp, ec);
-      throw WriteError(file.string() + ": cannot write (disk full or not writable)");
-    }
-  }
-  if (sync_path(temp) != 0 || ::rename(temp.c_str(), file.c_str()) != 0) {
-    const int err = errno;
-    std::error_code ec;
-    fs::remove(temp, ec);
-    throw WriteError(file.string() + ": cannot write (" + std::strerror(err) + ")");
-  }
-  sync_path(dir);
+  const std::string text = j.dump(2) + "\n";
+  write_file_atomically(dir / manifest_name, [&](const ByteSink& sink) { sink(text.data(), text.size()); });
 }
 
 std::vector<std::string> remove_debris(const fs::path& dir, const std::vector<std::string>& owned) {

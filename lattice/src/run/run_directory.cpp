@@ -16,8 +16,6 @@ namespace fs = std::filesystem;
 namespace lfm {
 namespace {
 
-std::string quoted(const fs::path& p) { return p.string(); }
-
 // The holder's PID as it wrote it into the lock file, for the message.
 std::string lock_holder(int fd) {
   char text[32] = {};
@@ -38,7 +36,7 @@ fs::path resolve(const fs::path& requested) {
   if (requested.empty()) throw InputError("--out \"\": expected a directory path");
   std::error_code ec;
   fs::path resolved = fs::weakly_canonical(fs::absolute(requested, ec), ec);
-  if (ec) throw InputError("--out " + quoted(requested) + ": " + ec.message());
+  if (ec) throw InputError("--out " + requested.string() + ": " + ec.message());
   // weakly_canonical keeps a trailing separator of a path that does not exist yet.
   if (resolved.filename().empty()) resolved = resolved.parent_path();
   return resolved;
@@ -48,7 +46,7 @@ fs::path resolve(const fs::path& requested) {
 
 RunDirectory::RunDirectory(const fs::path& requested, Open how, const Notice& notice)
     : requested_(requested), path_(resolve(requested)) {
-  const std::string shown = quoted(requested_);
+  const std::string shown = requested_.string();
   std::error_code ec;
   const auto status = fs::status(path_, ec);
   if (fs::exists(status) && !fs::is_directory(status)) {
