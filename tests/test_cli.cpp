@@ -99,8 +99,8 @@ TEST_F(Cli, WorkloadRunWritesEveryOutput) {
     EXPECT_TRUE(summary.contains(key)) << key;
   }
   const std::string csv = read_file(dir / "out" / "energy.csv");
-  EXPECT_TRUE(csv.starts_with("step,energy,invariant\n"));
-  EXPECT_THAT(csv, HasSubstr("\n20,"));
+  EXPECT_TRUE(csv.starts_with("step,time,energy,invariant\n"));
+  EXPECT_THAT(csv, HasSubstr("\n20,5,"));  // time = step · dt = 20 · 0.25
   const AnyField e = read_npy(dir / "out" / "E.npy");
   ASSERT_TRUE(std::holds_alternative<Field<double>>(e));
   EXPECT_EQ(std::get<Field<double>>(e).grid(), Grid({16, 16}));
@@ -153,6 +153,13 @@ TEST_F(Cli, ChiFileOverridesTheScalar) {
   for (std::size_t i = 0; i < E.size(); ++i) ASSERT_EQ(E[i], expected.E[i]) << i;
   const auto summary = nlohmann::json::parse(read_file(dir / "out" / "summary.json"));
   EXPECT_EQ(summary["chi"], "field");
+  // The field is kept with the run, and no scalar χ suggests another value.
+  EXPECT_EQ(summary["chi_file"], "chi.npy");
+  EXPECT_FALSE(summary["parameters"].contains("chi"));
+  EXPECT_EQ(read_file(dir / "out" / "chi.npy"), read_file(dir / "chi.npy"));
+  const auto& chi = *expected.chi_field;
+  EXPECT_EQ(summary["chi_min"].get<double>(), *std::min_element(chi.values().begin(), chi.values().end()));
+  EXPECT_EQ(summary["chi_max"].get<double>(), *std::max_element(chi.values().begin(), chi.values().end()));
 }
 
 TEST_F(Cli, Float32RunWritesFloat32Arrays) {

@@ -175,6 +175,7 @@ TEST(ResumeConfig, OwnArraysWithAChiFieldResumeBitIdentical) {
   const CliResult r = run_lfm({"resume", (dir / "killed").string(), "--quiet"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   expect_same_outputs(dir / "reference", dir / "killed");
+  EXPECT_EQ(read_file(dir / "killed" / "chi.npy"), read_file(dir / "src" / "E.npy")) << "the resumed run's chi";
 }
 
 class ResumeFaults : public ::testing::Test {

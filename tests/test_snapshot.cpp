@@ -31,6 +31,7 @@ namespace lfm::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 Problem problem_of(const State<double>& s, Params p = test_params(2)) {
   return {"test", p, AnyState(s)};
@@ -157,6 +158,31 @@ TEST(Snapshot, RunParametersAreAttributes) {
   EXPECT_EQ(attrs["shape"], "[8, 8]");
   EXPECT_EQ(attrs["chi_source"], "\"field\"");
   EXPECT_THAT(attrs["parameters"], HasSubstr("\"absorb_width\":2"));
+  // Under a field the scalar χ is unused: no attribute may suggest a value.
+  EXPECT_EQ(attrs.count("chi"), 0u);
+  EXPECT_THAT(attrs["parameters"], Not(HasSubstr("\"chi\"")));
+}
+
+// χ is stored once, in snapshots/chi.h5, and read through the index as
+// /chi, bit for bit; a later series without a χ field drops it.
+TEST(Snapshot, ChiFieldIsStoredOnceAndReadThroughTheIndex) {
+  const TempDir dir;
+  State<double> s = random_state(cube(3, 6), 16, true);
+  std::vector<AnyState> states;
+  for (const std::int64_t step : {0, 1, 2}) {
+    s.step = step;
+    states.emplace_back(s);
+  }
+  write_all(dir / "snapshots.h5", problem_of(s), every_step(), states);
+  ASSERT_TRUE(fs::exists(dir / "snapshots" / "chi.h5"));
+  const Field<double> chi = read_as<double>(dir / "snapshots.h5", "/chi");
+  ASSERT_EQ(chi.grid(), s.grid());
+  for (std::size_t i = 0; i < chi.size(); ++i) ASSERT_EQ(chi[i], (*s.chi_field)[i]) << i;
+
+  const State<double> plain = random_state(cube(3, 6), 17, false);
+  write_all(dir / "snapshots.h5", problem_of(plain), every_step(), {AnyState(plain)});
+  EXPECT_FALSE(fs::exists(dir / "snapshots" / "chi.h5"));
+  for (const auto& d : read_hdf5_contents(dir / "snapshots.h5").datasets) EXPECT_NE(d.path, "/chi");
 }
 
 // A smooth field: one Fourier mode per axis.
@@ -419,7 +445,9 @@ class SnapshotXdmf : public ::testing::TestWithParam<int> {};
 TEST_P(SnapshotXdmf, WellFormedAndPointsAtExistingDatasets) {
   const int dims = GetParam();
   const TempDir dir;
-  State<double> s = random_state(cube(dims, 8), 21, false);
+  // In 3D χ is a field, which every step shows as a third attribute.
+  const bool chi_field = dims == 3;
+  State<double> s = random_state(cube(dims, 8), 21, chi_field);
   Params p = test_params(2);
   p.dx = 0.5;
   SnapshotOptions o = every_step({SnapshotField::E, SnapshotField::energy_density});
@@ -468,7 +496,7 @@ TEST_P(SnapshotXdmf, WellFormedAndPointsAtExistingDatasets) {
     xmlFree(spacing);
 
     const auto attributes = children(grids[k], "Attribute");
-    ASSERT_EQ(attributes.size(), 2u);
+    ASSERT_EQ(attributes.size(), chi_field ? 3u : 2u);
     for (xmlNode* a : attributes) {
       const auto data = children(a, "DataItem");
       ASSERT_EQ(data.size(), 1u);
@@ -480,7 +508,8 @@ TEST_P(SnapshotXdmf, WellFormedAndPointsAtExistingDatasets) {
       ASSERT_NE(colon, std::string::npos) << ref;
       EXPECT_TRUE(fs::exists(dir / ref.substr(0, colon))) << ref;
       const Hdf5Dataset& d = dataset(contents, ref.substr(colon + 1));
-      EXPECT_EQ(ref.substr(colon + 1), snapshot_dataset_name(xml_attr(a, "Name"), steps[k]));
+      const bool chi = xml_attr(a, "Name") == "chi";
+      EXPECT_EQ(ref.substr(colon + 1), chi ? "/chi" : snapshot_dataset_name(xml_attr(a, "Name"), steps[k]));
       EXPECT_EQ(xml_attr(data[0], "Dimensions"), shape_words(d.shape));
       EXPECT_EQ(xml_attr(data[0], "Precision"), d.dtype == "float32" ? "4" : "8");
     }

@@ -49,7 +49,7 @@ nlohmann::ordered_json record_outputs(const SizeArgs& s, std::size_t n, int step
   options.diagnostics_every = 1;
   const RunResult result = run(problem, *backend, options);
 
-  write_text_atomically(dir / "energy.csv", energy_csv(result));
+  write_text_atomically(dir / "energy.csv", energy_csv(result, problem.params.dt));
 
   nlohmann::ordered_json j{{"steps", steps}, {"energy_csv", "energy.csv"}};
   std::visit(

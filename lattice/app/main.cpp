@@ -88,7 +88,7 @@ void add_run_options(CLI::App& run, lfm::app::RunArgs& a) {
   run.add_option("--memory-limit", a.memory_limit,
                  "Refuse a run estimated above this size (800M, 16G; default: MemAvailable)");
   run.footer("Exit status: 0 done; 2 bad input or not enough memory; 3 diverged (NaN/Inf or blow-up); "
-             "5 an output could not be written; 130 stopped by SIGINT, 143 by SIGTERM (a checkpoint is "
+             "5 an output could not be written; 130 stopped by SIGINT, 143 by SIGTERM, 129 by SIGHUP (a checkpoint is "
              "written first when --checkpoint-every is set).");
   init->needs(config);
   prev->needs(config);

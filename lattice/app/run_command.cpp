@@ -53,8 +53,9 @@ void print_summary(const Problem& problem, const RunResult& r, const std::string
     std::printf("  DIVERGED         at step %lld: %s; run stopped there\n",
                 static_cast<long long>(r.diverged_at), r.divergence.c_str());
   }
-  std::printf("  output           %s (summary.json, energy.csv, E.npy, E_prev.npy)\n",
-              out.string().c_str());
+  const bool chi_field = std::visit([](const auto& s) { return s.chi_field.has_value(); }, problem.state);
+  std::printf("  output           %s (summary.json, energy.csv, E.npy, E_prev.npy%s)\n", out.string().c_str(),
+              chi_field ? ", chi.npy" : "");
 }
 
 void check_reliability_args(const RunArgs& a) {

@@ -51,10 +51,12 @@ void stage(RunDirectory& dir, const std::string& name, const std::function<void(
 
 }  // namespace
 
-std::string energy_csv(const RunResult& r) {
+std::string energy_csv(const RunResult& r, double dt) {
   std::ostringstream s;
-  s << "step,energy,invariant\n" << std::setprecision(17);
-  for (const auto& e : r.trace) s << e.step << ',' << e.energy << ',' << e.invariant << '\n';
+  s << "step,time,energy,invariant\n" << std::setprecision(17);
+  for (const auto& e : r.trace) {
+    s << e.step << ',' << static_cast<double>(e.step) * dt << ',' << e.energy << ',' << e.invariant << '\n';
+  }
   return s.str();
 }
 
@@ -79,8 +81,20 @@ std::string write_run_outputs(RunDirectory& dir, const Problem& problem, const R
   j["steps"] = steps;
   j["steps_requested"] = record.steps_requested;
   j["parameters"] = nlohmann::ordered_json::parse(params_to_json(p));
-  j["chi"] = std::visit([](const auto& s) { return s.chi_field ? "field" : "scalar"; },
-                        problem.state);
+  const bool chi_is_field = std::visit([](const auto& s) { return s.chi_field.has_value(); }, problem.state);
+  j["chi"] = chi_is_field ? "field" : "scalar";
+  if (chi_is_field) {
+    // The scalar χ is unused under a field: the field's range and file say what χ was.
+    j["parameters"].erase("chi");
+    std::visit(
+        [&](const auto& s) {
+          const auto [lo, hi] = std::minmax_element(s.chi_field->values().begin(), s.chi_field->values().end());
+          j["chi_file"] = "chi.npy";
+          j["chi_min"] = static_cast<double>(*lo);
+          j["chi_max"] = static_cast<double>(*hi);
+        },
+        problem.state);
+  }
   j["wall_time_s"] = result.wall_s;
   j["step_time_s"] = result.step_s;
   j["diagnostics_time_s"] = result.diagnostics_s;
@@ -107,15 +121,21 @@ std::string write_run_outputs(RunDirectory& dir, const Problem& problem, const R
   j["command"] = record.command_line;
 
   const std::string summary = j.dump(2) + "\n";
-  stage(dir, "energy.csv", [&](const fs::path& f) { write_text(f, energy_csv(result)); });
+  stage(dir, "energy.csv", [&](const fs::path& f) { write_text(f, energy_csv(result, p.dt)); });
+  std::vector<std::string> outputs{"energy.csv", "E.npy", "E_prev.npy"};
   std::visit(
       [&](const auto& s) {
         stage(dir, "E.npy", [&](const fs::path& f) { write_npy(f, s.E); });
         stage(dir, "E_prev.npy", [&](const fs::path& f) { write_npy(f, s.E_prev); });
+        if (s.chi_field) {
+          stage(dir, "chi.npy", [&](const fs::path& f) { write_npy(f, *s.chi_field); });
+          outputs.push_back("chi.npy");
+        }
       },
       problem.state);
   stage(dir, "summary.json", [&](const fs::path& f) { write_text(f, summary); });
-  dir.commit({"energy.csv", "E.npy", "E_prev.npy", "summary.json"});
+  outputs.push_back("summary.json");
+  dir.commit(outputs);
   return summary;
 }
 

@@ -21,10 +21,12 @@ struct RunRecord {
   std::optional<SnapshotReport> snapshots;
 };
 
-// The energy trace as CSV: step,energy,invariant with 17 significant digits.
-std::string energy_csv(const RunResult& r);
+// The energy trace as CSV: step,time,energy,invariant with 17 significant
+// digits; time = step · dt.
+std::string energy_csv(const RunResult& r, double dt);
 
-// summary.json, energy.csv, E.npy and E_prev.npy. Returns the summary text.
+// summary.json, energy.csv, E.npy, E_prev.npy and, when χ is a field,
+// chi.npy. Returns the summary text.
 // A failed write throws WriteError naming the file in `dir`; nothing
 // partial is left and the files already there stay as they were.
 std::string write_run_outputs(RunDirectory& dir, const Problem& problem, const RunResult& result,

@@ -6,9 +6,10 @@
 //   /                       attributes: every parameter, its JSON, shape, ...
 //   /E/000000100            one chunked, shuffle+deflate dataset per field and
 //   /energy_density/...     step, with attributes step, time and dtype notes
+//   /chi                    the χ field, when χ is one (written once)
 // Each step lives in a file of its own, snapshots/step_<N>.h5, which those
 // names link to (HDF5 external links), so a stopped run keeps every step it
-// wrote. Writes go through a background thread with a bounded queue: the
+// wrote; /chi links to snapshots/chi.h5. Writes go through a background thread with a bounded queue: the
 // time loop copies the fields into a queued buffer and goes on; it waits
 // only when the queue is full.
 #include <cstdint>

@@ -47,6 +47,8 @@ std::string step_link_target(const fs::path& index, std::int64_t step) {
   return (index.stem() / name).string();
 }
 
+std::string chi_link_target(const fs::path& index) { return (index.stem() / "chi.h5").string(); }
+
 fs::path step_file_for(const fs::path& index, std::int64_t step) {
   return index.parent_path() / step_link_target(index, step);
 }
@@ -77,9 +79,14 @@ void write_hdf5_atomically(const fs::path& path, const std::function<void(hid_t)
 }
 
 void write_index(const fs::path& index, const std::vector<std::string>& fields,
-                 const std::vector<std::int64_t>& steps, const std::function<void(hid_t)>& attributes) {
+                 const std::vector<std::int64_t>& steps, bool chi,
+                 const std::function<void(hid_t)>& attributes) {
   write_hdf5_atomically(index, [&](hid_t file) {
     attributes(file);
+    if (chi) {
+      check_hdf5(H5Lcreate_external(chi_link_target(index).c_str(), "/chi", file, "/chi", H5P_DEFAULT, H5P_DEFAULT),
+                 "link /chi");
+    }
     for (const std::string& field : fields) {
       const std::string group = "/" + field;
       const H5Id g(H5Gcreate2(file, group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create group " + group);

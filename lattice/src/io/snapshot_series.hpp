@@ -23,13 +23,18 @@ std::filesystem::path step_file_for(const std::filesystem::path& index, std::int
 // "step_000000100.h5" relative to the index's folder, as the links hold it.
 std::string step_link_target(const std::filesystem::path& index, std::int64_t step);
 
+// "chi.h5" relative to the index's folder: the χ field of the run, written
+// once, which the index links as /chi.
+std::string chi_link_target(const std::filesystem::path& index);
+
 // Steps whose files exist, in increasing order.
 std::vector<std::int64_t> steps_on_disk(const std::filesystem::path& index);
 
 // Rewrites the index atomically: `attributes` fills the root group, then
-// one group per field with a link per step.
+// one group per field with a link per step, and /chi when `chi` is set.
 void write_index(const std::filesystem::path& index, const std::vector<std::string>& fields,
-                 const std::vector<std::int64_t>& steps, const std::function<void(hid_t)>& attributes);
+                 const std::vector<std::int64_t>& steps, bool chi,
+                 const std::function<void(hid_t)>& attributes);
 
 // Creates, fills (through `fill`, given the open file) and closes a file
 // under a temporary name, syncs it and renames it to `path`. On failure the

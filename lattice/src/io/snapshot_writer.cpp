@@ -70,7 +70,8 @@ struct SeriesInfo {
 
 void write_run_attributes(hid_t file, const SeriesInfo& info, const SnapshotOptions& o) {
   using namespace detail;
-  const auto parameters = nlohmann::ordered_json::parse(params_to_json(info.params));
+  auto parameters = nlohmann::ordered_json::parse(params_to_json(info.params));
+  if (info.chi_field) parameters.erase("chi");  // unused under a field, which /chi holds
   write_string_attribute(file, "format", "lfm snapshots");
   write_integer_attribute(file, "format_version", 2);
   write_string_attribute(file, "layout", "each dataset is an external link into a file of one step");
@@ -249,9 +250,11 @@ void SnapshotWriter::Impl::publish_index() {
     const bool narrow_field = options.float32 || (f == SnapshotField::E && precision == Precision::float32);
     fields.push_back({std::string(to_string(f)), narrow_field ? 4 : 8});
   }
-  detail::write_index(path, names, steps_written, [&](hid_t file) { write_run_attributes(file, info, options); });
-  const std::string xdmf =
-      detail::xdmf_text({path.filename().string(), info.shape, info.params.dx, info.params.dt, fields, steps_written});
+  detail::write_index(path, names, steps_written, info.chi_field,
+                      [&](hid_t file) { write_run_attributes(file, info, options); });
+  const int chi_bytes = !info.chi_field ? 0 : precision == Precision::float32 ? 4 : 8;
+  const std::string xdmf = detail::xdmf_text(
+      {path.filename().string(), info.shape, info.params.dx, info.params.dt, fields, steps_written, chi_bytes});
   write_file_atomically(xdmf_path, [&](const ByteSink& sink) { sink(xdmf.data(), xdmf.size()); });
 }
 
@@ -310,6 +313,20 @@ SnapshotWriter::SnapshotWriter(fs::path h5_path, const Problem& problem, Snapsho
       throw WriteError(m.path.string() + ": cannot create its step directory " +
                        detail::step_directory_for(m.path).string() + " (" + ec.message() + ")");
     }
+    // χ does not change during a run: written once, beside the steps.
+    std::visit(
+        [&](const auto& s) {
+          const fs::path chi = m.path.parent_path() / detail::chi_link_target(m.path);
+          if (!s.chi_field) {
+            fs::remove(chi, ec);  // an older series' χ
+            return;
+          }
+          detail::write_hdf5_atomically(chi, [&](hid_t file) {
+            detail::H5Id d = detail::write_dataset(file, "/chi", m.info.shape, s.chi_field->data(), m.options.compression);
+            if (!d.close()) throw detail::Hdf5Error("close dataset /chi: " + detail::hdf5_failure_reason());
+          });
+        },
+        problem.state);
     m.publish_index();
   } catch (const detail::Hdf5Error& e) {
     throw WriteError(m.path.string() + ": " + e.what());

@@ -80,6 +80,12 @@ std::string xdmf_text(const XdmfSeries& series) {
         << "</DataItem>\n"
         << "        </Attribute>\n";
     }
+    if (series.chi_bytes_per_value > 0) {
+      x << "        <Attribute Name=\"chi\" AttributeType=\"Scalar\" Center=\"Node\">\n"
+        << "          <DataItem Dimensions=\"" << joined(series.shape) << "\" NumberType=\"Float\" Precision=\""
+        << series.chi_bytes_per_value << "\" Format=\"HDF\">" << escaped(series.h5_reference) << ":/chi</DataItem>\n"
+        << "        </Attribute>\n";
+    }
     x << "      </Grid>\n";
   }
   x << "    </Grid>\n"

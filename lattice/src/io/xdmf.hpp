@@ -20,6 +20,7 @@ struct XdmfSeries {
   double dt = 1;
   std::vector<XdmfField> fields;
   std::vector<std::int64_t> steps;  // one grid per step, every field at each
+  int chi_bytes_per_value = 0;      // > 0: a static χ field at /chi, shown at every step
 };
 
 // XDMF 3 text. 3D lattices are a 3DCoRectMesh; 2D and 1D (as a 1×N plane)

@@ -65,7 +65,7 @@ std::optional<pid_t> temporary_owner(const std::string& name) {
 
 bool is_lfm_entry_name(const std::string& name) {
   std::int64_t step = 0;
-  return name == "static.bin" || parse_step_name(name, ".ckpt", step) || parse_step_name(name, ".h5", step);
+  return name == "static.bin" || name == "chi.h5" || parse_step_name(name, ".ckpt", step) || parse_step_name(name, ".h5", step);
 }
 
 bool process_alive(pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno != ESRCH); }

@@ -20,7 +20,7 @@ inline constexpr const char* lock_name = ".lfm-lock";
 std::optional<pid_t> temporary_owner(const std::string& name);
 
 // A file lfm writes inside a directory it owns: checkpoints/static.bin,
-// checkpoints/step_<N>.ckpt, snapshots/step_<N>.h5.
+// checkpoints/step_<N>.ckpt, snapshots/step_<N>.h5, snapshots/chi.h5.
 bool is_lfm_entry_name(const std::string& name);
 
 // The manifest's list, or nothing when there is no manifest. Throws
