@@ -56,6 +56,9 @@ if(lfm_cuda_found)
   # can be tested bit for bit against `cpu`.
   target_compile_options(lattice_cuda PRIVATE --fmad=false -Xcompiler=-Wall,-Wextra)
   target_sources(lattice PRIVATE $<TARGET_OBJECTS:lattice_cuda>)
+  # `lattice` was made before CUDA was enabled, so its architectures were
+  # not initialised; the Makefile generators need them for its link step.
+  set_target_properties(lattice PROPERTIES CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")
   target_link_libraries(lattice PRIVATE CUDA::cudart)
   set_property(SOURCE src/core/registry.cpp APPEND PROPERTY COMPILE_DEFINITIONS LFM_HAVE_CUDA)
   message(STATUS "lfm: CUDA backends for architectures ${CMAKE_CUDA_ARCHITECTURES} with ${CMAKE_CUDA_COMPILER}")
