@@ -9,4 +9,5 @@ bash ci/install-deps.sh
 cmake --workflow --preset correctness
 ctest --preset performance
 bash ci/sanitizers.sh
+bash ci/tsan.sh
 bash ci/fuzz.sh "${LFM_FUZZ_SECONDS:-60}"
