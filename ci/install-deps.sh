@@ -10,6 +10,7 @@ packages=(
   python3 python3-numpy gnuplot-nox
   libhdf5-dev libxml2-dev
   clang libclang-rt-14-dev
+  libomp-14-dev
 )
 
 missing=()

@@ -13,4 +13,5 @@ cmake -S . -B build/default-generator >/dev/null
 cmake --workflow --preset correctness
 ctest --preset performance
 bash ci/sanitizers.sh
+bash ci/tsan.sh
 bash ci/fuzz.sh "${LFM_FUZZ_SECONDS:-60}"
