@@ -2,7 +2,8 @@
 # What CI runs: dependencies (idempotent), a configure with the default
 # generator, one build, the correctness and
 # physics labels, the CPU performance label, then the correctness label
-# under AddressSanitizer + UBSan and each fuzz target for a bounded time.
+# under AddressSanitizer + UBSan, the threaded tests under ThreadSanitizer
+# and each fuzz target for a bounded time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
