@@ -33,6 +33,10 @@ struct SizeArgs {
   std::string precision = "float64";
 };
 
+struct BackendsArgs {
+  std::filesystem::path records = ".";  // the tree holding results/, docs/optimizations/, perf_tests/
+};
+
 struct ValidateArgs {
   std::string backend;
   std::string against = "baseline";
@@ -85,6 +89,7 @@ struct TiersArgs {
   std::filesystem::path out;      // default results/<backend>
 };
 
+int backends_command(const BackendsArgs& a);
 int validate_command(const ValidateArgs& a);
 int bench_command(const BenchArgs& a);
 int baseline_command(const BaselineArgs& a);

@@ -41,14 +41,6 @@ std::string default_stride_rule() {
          " records after step 0, first and last step always";
 }
 
-int list_backends() {
-  for (const auto& b : lfm::registered_backends()) {
-    std::cout << b.name << "\t" << (b.available() ? "available" : "unavailable: " + b.unavailable)
-              << "\n    " << b.description << "\n";
-  }
-  return 0;
-}
-
 void add_run_options(CLI::App& run, lfm::app::RunArgs& a) {
   run.add_option("workload", a.workload,
                  "Standard workload: wave_packet, standing_wave, plane_wave, gravity_well");
@@ -137,7 +129,12 @@ int main(int argc, char** argv) {
   resume->add_option("--memory-limit", resume_args.memory_limit, "As for lfm run");
   resume->add_flag("--quiet", resume_args.quiet, "No progress on stderr");
   resume->footer("Exit status as for lfm run.");
-  auto* backends = app.add_subcommand("backends", "List the backends and whether each is available");
+  lfm::app::BackendsArgs backends_args;
+  auto* backends = app.add_subcommand(
+      "backends", "List the backends, whether each is available, and whether its records promote it");
+  not_empty(backends->add_option("--records", backends_args.records,
+                                 "Tree with results/, docs/optimizations/ and perf_tests/"))
+      ->capture_default_str();
 
   lfm::app::ValidateArgs validate_args;
   auto* validate = app.add_subcommand("validate", "Compare a backend with the baseline over the standard matrix");
@@ -240,7 +237,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
     if (run->parsed()) refuse_idle_run_options(*run, run_args);
-    if (backends->parsed()) return list_backends();
+    if (backends->parsed()) return lfm::app::backends_command(backends_args);
     if (resume->parsed()) return lfm::app::resume_command(resume_args);
     if (validate->parsed()) return lfm::app::validate_command(validate_args);
     if (bench->parsed() && end_to_end) {

@@ -11,12 +11,14 @@
 #include <ctime>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "commands.hpp"
 #include "lattice/backend.hpp"
 #include "lattice/error.hpp"
+#include "lattice/perf/promotion.hpp"
 #include "table.hpp"
 
 namespace fs = std::filesystem;
@@ -28,6 +30,7 @@ namespace {
 struct Inputs {
   Json validation, bench;
   std::string backend;
+  std::string validation_hash, bench_hash;  // of the files' bytes, as promotion checks them
 };
 
 // `make` is the command that creates the file, named in every refusal.
@@ -78,7 +81,9 @@ void check_bench(const Json& b) {
 
 Inputs load_inputs(const fs::path& dir, const std::string& backend) {
   Inputs in{load_json(dir / "validation.json", "lfm validate " + backend),
-            load_json(dir / "bench.json", "lfm bench " + backend), backend};
+            load_json(dir / "bench.json", "lfm bench " + backend), backend,
+            perf::record_hash(read_text_file(dir / "validation.json")),
+            perf::record_hash(read_text_file(dir / "bench.json"))};
   for (const auto& [j, file, make] : {std::tuple{&in.validation, "validation.json", "validate"},
                                       std::tuple{&in.bench, "bench.json", "bench"}}) {
     const std::string named = j->is_object() ? j->value("backend", "") : "";
@@ -206,14 +211,32 @@ std::string validation_section(const Inputs& in) {
   o << "## Validation\n\n`" << in.backend << "` against `" << v.value("reference", "?") << "`: **"
     << static_cast<long>(cases.size()) - failed << " passed, " << failed << " failed** of " << cases.size()
     << " cases, " << v["steps"].get<int>() << " steps each.\n\nTolerances used (SPEC §6):\n\n";
-  std::set<std::string> tolerances;
+  // Per precision: the field tolerance, and the range of the energy
+  // tolerances, which validation derives per case from the field tolerance
+  // and divides, like the energy difference, by the reference's energy at
+  // step 0 (the energy of SPEC §4, not the invariant H).
+  struct Tolerances {
+    std::set<double> field;
+    double energy_low = 0, energy_high = 0;
+  };
+  std::map<std::string, Tolerances> by_precision;
   for (const auto& c : cases) {
     const std::string name = c["case"];
-    tolerances.insert("- " + name.substr(name.rfind('_') + 1) + ": field " +
-                      fmt(c["field_tolerance"].get<double>()) + " of max|reference|, energy " +
-                      fmt(c["energy_tolerance"].get<double>()) + " of |H(0)|");
+    const double e = c["energy_tolerance"].get<double>();
+    const auto [it, fresh] = by_precision.try_emplace(name.substr(name.rfind('_') + 1), Tolerances{{}, e, e});
+    it->second.field.insert(c["field_tolerance"].get<double>());
+    it->second.energy_low = std::min(it->second.energy_low, e);
+    it->second.energy_high = std::max(it->second.energy_high, e);
   }
-  for (const auto& t : tolerances) o << t << "\n";
+  for (const auto& [precision, t] : by_precision) {
+    std::string field;
+    for (const double f : t.field) field += (field.empty() ? "" : ", ") + fmt(f);
+    o << "- " << precision << ": field " << field << " of max|reference|; energy "
+      << (t.energy_low == t.energy_high ? fmt(t.energy_low)
+                                        : fmt(t.energy_low) + " to " + fmt(t.energy_high))
+      << " of the reference's initial energy |energy(0)| (SPEC §4; per case, the bound its field "
+         "tolerance implies)\n";
+  }
   const auto table = [&o](const std::vector<Json>& rows) {
     o << header(
         {"case", "max abs error", "relative error", "tolerance", "energy diff", "tolerance", "result"});
@@ -364,7 +387,8 @@ int report_command(const ReportArgs& a) {
   o << "# Optimization report: `" << a.backend << "`\n\nGenerated " << utc_now() << " by `lfm report "
     << a.backend << "` from " << (dir / "validation.json").string() << " and "
     << (dir / "bench.json").string() << ", which these commands produced:\n\n"
-    << command_lines(in) << "\n## Strategy\n\n"
+    << command_lines(in) << "\n" << perf::report_records_line(in.validation_hash, in.bench_hash)
+    << " `lfm backends` counts this report only while both files still hash so.\n\n## Strategy\n\n"
     << (info != regs.end() ? info->description : "(not registered in this build)")
     << "\n\nReference backend: `" << in.bench["reference"].get<std::string>() << "`.\n\n"
     << validation_section(in) << "\n"

@@ -91,7 +91,7 @@ std::string plot_dispersion(const std::vector<tiers::Result>& results, const std
       script << "EOD\nset grid\nset key left top\nset xlabel 'k (1/dx)'\nset ylabel 'omega'\n"
              << "set title " << gnuplot_quoted("dispersion on " + backend + ": measured against theory") << "\n"
              << "plot $d using 1:4 with lines dt 2 lw 2 title 'continuum sqrt(c^2 k^2 + chi^2)', "
-             << "$d using 1:3 with lines lw 2 title 'discrete relation (SPEC 5)', "
+             << "$d using 1:3 with lines lw 2 title 'discrete relation (SPEC §5)', "
              << "$d using 1:2 with points pt 7 ps 1.2 title 'measured'\nunset output\n";
       return plot_png(png, 800, 500, script.str());
     }
