@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+#include <thread>
 #include <utility>
 
 #include "lattice/diagnostics.hpp"
@@ -60,20 +61,30 @@ State<T> state_of(const Array& E, const Array& E_prev) {
 }  // namespace
 
 // One call at a time: advance() releases the GIL, so another thread could
-// otherwise change the state under it.
+// otherwise change the state under it. Its own callback may ask for the
+// diagnostics or set χ (the levels are in place then), not advance again.
 class Simulation::Busy {
  public:
-  explicit Busy(std::atomic<bool>& flag) : flag_(flag) {
-    if (flag_.exchange(true)) {
-      throw std::runtime_error("this Simulation is advancing in another thread; wait for advance() to return");
+  Busy(Simulation& sim, bool from_callback_too) : sim_(sim) {
+    if (!sim_.busy_.exchange(true)) {
+      owner_ = true;
+      sim_.owner_ = std::this_thread::get_id();
+      return;
     }
+    if (from_callback_too && sim_.in_callback_ && sim_.owner_ == std::this_thread::get_id()) return;
+    throw std::runtime_error(sim_.in_callback_ && sim_.owner_ == std::this_thread::get_id()
+                                 ? "advance() was called from its own callback; return from the callback first"
+                                 : "this Simulation is advancing in another thread; wait for advance() to return");
   }
-  ~Busy() { flag_ = false; }
+  ~Busy() {
+    if (owner_) sim_.busy_ = false;
+  }
   Busy(const Busy&) = delete;
   Busy& operator=(const Busy&) = delete;
 
  private:
-  std::atomic<bool>& flag_;
+  Simulation& sim_;
+  bool owner_ = false;
 };
 
 Simulation::Simulation(Array E, Array E_prev, const std::string& params_json, std::optional<ReadOnlyArray> chi,
@@ -92,7 +103,7 @@ Simulation::Simulation(Array E, Array E_prev, const std::string& params_json, st
 }
 
 void Simulation::advance(std::int64_t steps, std::int64_t every, nb::object callback) {
-  const Busy busy(busy_);
+  const Busy busy(*this, false);
   const std::int64_t multiple = backend_->preferred_step_multiple();
   // Whatever leaves this call (an exception from the backend, the
   // callback or a signal), the caller's arrays hold the levels reached.
@@ -120,6 +131,11 @@ void Simulation::advance(std::int64_t steps, std::int64_t every, nb::object call
     }
     if (every > 0 && !callback.is_none() && step() % every == 0) {
       restore_levels();
+      in_callback_ = true;
+      struct Leave {
+        bool& flag;
+        ~Leave() { flag = false; }
+      } leave{in_callback_};
       callback();
     }
     if (PyErr_CheckSignals() != 0) throw nb::python_error();
@@ -131,19 +147,19 @@ std::int64_t Simulation::step() const {
 }
 
 double Simulation::energy() {
-  const Busy busy(busy_);
+  const Busy busy(*this, true);
   nb::gil_scoped_release release;
   return lfm::energy(state_, params_);
 }
 
 double Simulation::invariant() {
-  const Busy busy(busy_);
+  const Busy busy(*this, true);
   nb::gil_scoped_release release;
   return lfm::invariant(state_, params_);
 }
 
 void Simulation::set_chi(double chi) {
-  const Busy busy(busy_);
+  const Busy busy(*this, true);
   Params p = params_;
   p.chi = chi;
   const double chi_abs = std::abs(chi);
@@ -153,7 +169,7 @@ void Simulation::set_chi(double chi) {
 }
 
 void Simulation::set_chi_field(ReadOnlyArray chi) {
-  const Busy busy(busy_);
+  const Busy busy(*this, true);
   std::visit(
       [&](auto& s) {
         using T = typename std::decay_t<decltype(s.E)>::value_type;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "arrays.hpp"
 #include "lattice/backend.hpp"
@@ -61,6 +62,8 @@ class Simulation {
   bool allow_unstable_;
   std::int64_t chunk_ = 0;  // steps per chunk, adapted to about 0.1 s
   std::atomic<bool> busy_{false};
+  std::thread::id owner_;     // the thread in advance(), while busy_
+  bool in_callback_ = false;  // advance() is running its callback
 };
 
 }  // namespace lfm::python
