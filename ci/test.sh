@@ -8,5 +8,6 @@ cd "$(dirname "$0")/.."
 bash ci/install-deps.sh
 cmake --workflow --preset correctness
 ctest --preset performance
+bash ci/python.sh
 bash ci/sanitizers.sh
 bash ci/fuzz.sh "${LFM_FUZZ_SECONDS:-60}"
