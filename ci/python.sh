@@ -26,5 +26,5 @@ built=$SECONDS
 export PATH=$PWD/build/release/bin:$PATH
 # In CI the CLI is built before this stage: comparing with it is required.
 if [[ -n ${CI:-} ]]; then export LFM_REQUIRE_CLI=1; fi
-"$venv/bin/python" -m pytest -q tests/python
+"$venv/bin/python" -m pytest -q --durations=5 tests/python
 echo "python: venv and build $((built - start)) s, tests $((SECONDS - built)) s"

@@ -38,15 +38,19 @@ namespace {
 // within it.
 constexpr double chunk_seconds = 0.1;
 
+// As the cpu backend decides (cpu/rows.hpp): below about 32k cells waking
+// threads costs more than the pass.
+constexpr std::size_t parallel_cells = 32768;
+
 template <class T>
 void swap_ranges_parallel(T* a, T* b, std::size_t n) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= parallel_cells)
   for (std::size_t i = 0; i < n; ++i) std::swap(a[i], b[i]);
 }
 
 template <class T>
 void copy_parallel(T* to, const T* from, std::size_t n) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= parallel_cells)
   for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
 }
 
