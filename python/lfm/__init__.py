@@ -43,6 +43,12 @@ def lattice_step(E: np.ndarray, E_prev: np.ndarray, params: Mapping[str, Any], *
     ("auto" when absent, as for `lfm run`). Without params["precision"]
     the inputs' common dtype is the precision; with it, inputs of another
     dtype are converted to it (copies, as asked).
+
+    Where LFM's function differs, this one follows the JSON config: keys it
+    does not know are refused (with the nearest key), absorb_width defaults
+    to 4, an unstable dt is refused unless allow_unstable=True, and the 2D
+    order-4 Laplacian is the per-axis sum of SPEC §2. The inputs must be
+    C-contiguous and aligned (no hidden copy); they may be read-only.
     """
     _arrays.check_mapping(params)
     params = dict(params)
