@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libfftw3-dev libeigen3-dev
-  python3 python3-numpy gnuplot-nox
+  python3 python3-numpy python3-dev python3-venv ccache gnuplot-nox
   libhdf5-dev libxml2-dev
   clang libclang-rt-14-dev
   libomp-14-dev

@@ -13,6 +13,7 @@ bash ci/install-deps.sh
 cmake -S . -B build/default-generator >/dev/null
 cmake --workflow --preset correctness
 ctest --preset performance
+bash ci/python.sh
 bash ci/sanitizers.sh
 bash ci/tsan.sh
 bash ci/fuzz.sh "${LFM_FUZZ_SECONDS:-60}"

@@ -1,8 +1,11 @@
 #pragma once
-// A scalar field on a Grid: one contiguous, 64-byte aligned array in C order.
+// A scalar field on a Grid: one contiguous array in C order. It owns its
+// storage (64-byte aligned) or, made by Field::view, it views memory its
+// caller owns (a NumPy array stepped in place).
 #include <cstddef>
 #include <new>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "lattice/grid.hpp"
@@ -32,20 +35,56 @@ class Field {
   using value_type = T;
 
   Field() = default;
-  explicit Field(const Grid& grid, T fill = T(0)) : grid_(grid), values_(grid.cells(), fill) {}
+  explicit Field(const Grid& grid, T fill = T(0))
+      : grid_(grid), owned_(grid.cells(), fill), data_(owned_.data()), size_(owned_.size()) {}
+
+  // A field over grid.cells() values at `data`, which the caller owns and
+  // keeps alive while the view (or a field moved from it) is used. Its
+  // alignment is the caller's: nothing in the backends assumes more than
+  // alignof(T). Copying a view makes an owning copy; moving keeps the view.
+  static Field view(const Grid& grid, T* data) {
+    Field f;
+    f.grid_ = grid;
+    f.data_ = data;
+    f.size_ = grid.cells();
+    return f;
+  }
+
+  Field(const Field& other)
+      : grid_(other.grid_), owned_(other.data_, other.data_ + other.size_), data_(owned_.data()),
+        size_(other.size_) {}
+  Field(Field&& other) noexcept
+      : grid_(other.grid_), owned_(std::move(other.owned_)),
+        data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+  Field& operator=(const Field& other) {
+    if (this != &other) *this = Field(other);
+    return *this;
+  }
+  Field& operator=(Field&& other) noexcept {
+    grid_ = other.grid_;
+    owned_ = std::move(other.owned_);  // the buffer moves with its pointer
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+    return *this;
+  }
+  ~Field() = default;
 
   const Grid& grid() const { return grid_; }
-  std::size_t size() const { return values_.size(); }
-  T* data() { return values_.data(); }
-  const T* data() const { return values_.data(); }
-  std::span<T> values() { return values_; }
-  std::span<const T> values() const { return values_; }
-  T& operator[](std::size_t i) { return values_[i]; }
-  const T& operator[](std::size_t i) const { return values_[i]; }
+  std::size_t size() const { return size_; }
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  std::span<T> values() { return {data_, size_}; }
+  std::span<const T> values() const { return {data_, size_}; }
+  T& operator[](std::size_t i) { return data_[i]; }
+  const T& operator[](std::size_t i) const { return data_[i]; }
+  // False for a view of the caller's memory.
+  bool owns_data() const { return size_ == 0 || data_ == owned_.data(); }
 
  private:
   Grid grid_;
-  std::vector<T, AlignedAllocator<T>> values_;
+  std::vector<T, AlignedAllocator<T>> owned_;  // empty for a view
+  T* data_ = nullptr;
+  std::size_t size_ = 0;
 };
 
 // Element-wise conversion between precisions (float64 <-> float32).

@@ -1,0 +1,139 @@
+"""lfm.Simulation: the caller's NumPy arrays stepped in place by a backend."""
+
+from __future__ import annotations
+
+import json
+import operator
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+from . import _arrays, _core
+
+
+class Simulation:
+    """Steps the caller's arrays E (level n) and E_prev (level n - 1) in place.
+
+    E and E_prev: C-contiguous, writeable float64 or float32 arrays of 1-3
+    axes, one shape and one dtype; the dtype is the run's precision. They
+    are never copied: after every `advance` (and whenever `callback` runs)
+    E holds the newest level and E_prev the one before, in the same buffers
+    the caller passed. Backends rotate the two levels internally; when a
+    chunk leaves them in each other's arrays (an odd number of in-place
+    steps), one pass swaps them back, so even `steps` and `every` cost
+    nothing extra.
+
+    params: the JSON config's keys and rules (`lfm run --config`): dt and
+    dx required; alpha, beta, chi, gamma_damp, boundary, absorb_width,
+    absorb_factor, stencil_order; precision, when given, must name E's
+    dtype. chi: None (params' scalar chi), a number, or an array of E's
+    shape and dtype (copied; change it with set_chi). backend: a name from
+    lfm.backends(), "auto" by default as for `lfm run`.
+    """
+
+    def __init__(
+        self,
+        E: np.ndarray,
+        E_prev: np.ndarray,
+        params: Mapping[str, Any],
+        chi: float | np.ndarray | None = None,
+        backend: str = "auto",
+        *,
+        allow_unstable: bool = False,
+    ) -> None:
+        _arrays.check_field("E", E, in_place=True)
+        _arrays.check_field("E_prev", E_prev, in_place=True)
+        _arrays.check_pair(E, E_prev, in_place=True)
+        text = _arrays.params_text(params)
+        precision = params.get("precision")
+        if precision is not None and precision in ("float64", "float32") and precision != E.dtype.name:
+            raise ValueError(
+                f"params: precision is {precision} but E is {E.dtype}; Simulation steps E in its own "
+                f"dtype: drop 'precision' or pass {precision} arrays"
+            )
+        if not isinstance(backend, str):
+            raise TypeError(f"backend is a {type(backend).__name__}; expected a name such as 'auto' or 'cpu'")
+        chi_field = None
+        if chi is not None:
+            if _arrays.is_scalar(chi):
+                text = _arrays.params_text({**params, "chi": float(chi)})
+            else:
+                chi_field = _arrays.check_chi_field(chi, E)
+        self._E, self._E_prev = E, E_prev
+        self._core = _core.Simulation(E, E_prev, text, chi_field, backend, bool(allow_unstable))
+
+    @property
+    def E(self) -> np.ndarray:
+        """The caller's array holding the newest level."""
+        return self._E
+
+    @property
+    def E_prev(self) -> np.ndarray:
+        """The caller's array holding the level before E."""
+        return self._E_prev
+
+    @property
+    def step(self) -> int:
+        """Steps taken since the initial pair."""
+        return self._core.step
+
+    @property
+    def backend(self) -> str:
+        return self._core.backend
+
+    @property
+    def tuning(self) -> str:
+        """What an autotuning backend chose ("auto: cpu (...)"); "" otherwise."""
+        return self._core.tuning
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """Every parameter as the run uses it, defaults filled in."""
+        return json.loads(self._core.params_json)
+
+    def advance(
+        self, steps: int, every: int | None = None, callback: Callable[[Simulation], Any] | None = None
+    ) -> None:
+        """Takes `steps` leapfrog steps, the GIL released while stepping.
+
+        With callback, callback(self) runs (GIL held) whenever `self.step` is
+        a multiple of `every`, E and E_prev holding that step's levels.
+        Ctrl-C raises KeyboardInterrupt within about 0.1 s, at a step
+        boundary: E, E_prev and `step` then describe the step reached.
+        """
+        steps = _count("steps", steps, minimum=0)
+        if callback is not None and not callable(callback):
+            raise TypeError(f"callback is a {type(callback).__name__}; expected a function of the Simulation")
+        if (every is None) != (callback is None):
+            raise ValueError("every and callback go together: advance(steps, every=K, callback=f)")
+        stride = 0 if every is None else _count("every", every, minimum=1)
+        self._core.advance(steps, stride, None if callback is None else (lambda: callback(self)))
+
+    def energy(self) -> float:
+        """SPEC §4's energy of (E, E_prev); drifts by O(dt²)."""
+        return self._core.energy()
+
+    def invariant(self) -> float:
+        """SPEC §4's discrete invariant H; conserved to round-off when periodic and undamped."""
+        return self._core.invariant()
+
+    def set_chi(self, chi: float | np.ndarray) -> None:
+        """Replaces χ (a number, or an array of E's shape and dtype, copied) for later steps."""
+        if _arrays.is_scalar(chi):
+            self._core.set_chi(float(chi))
+        else:
+            self._core.set_chi_field(_arrays.check_chi_field(chi, self._E))
+
+    def __repr__(self) -> str:
+        shape = _arrays.shape_string(self._E.shape)
+        return f"<lfm.Simulation {shape} {self._E.dtype} backend={self.backend} step={self.step}>"
+
+
+def _count(name: str, value: Any, *, minimum: int) -> int:
+    try:
+        n = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{name} is a {type(value).__name__}; expected an integer >= {minimum}") from None
+    if n < minimum:
+        raise ValueError(f"{name} = {n} is too small; expected an integer >= {minimum}")
+    return n
