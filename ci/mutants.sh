@@ -7,8 +7,9 @@
 # backends, the diagnostics and the .npy/checkpoint I/O), rebuilds what the
 # mutant's tests need (incrementally, through ccache), runs those tests —
 # a subset of the `correctness` label chosen per mutant by the test sets
-# named in the file, not the whole label, to keep it to minutes — puts the
-# source back, and prints mutant → killed/survived with the killing test.
+# named in the file, not the whole label, and stopping at the first failure,
+# to keep it to minutes — puts the source back, and prints mutant →
+# killed/survived with the (first) killing test.
 #
 # The source is restored by copying the saved original back, after every
 # mutant and on any exit (trap), so an interrupted run leaves no mutation
@@ -174,9 +175,12 @@ names = {os.path.basename(t["command"][0]) for t in json.load(sys.stdin)["tests"
 print(" ".join(sorted(n for n in names if n.startswith("test_")) + ["lfm"]))'
 }
 
-run_tests() {  # regex -> status of ctest
-  nice ctest --test-dir "$build" -L '^correctness$' -R "$1" -j "$jobs" --timeout "$timeout" \
-    --output-on-failure > "$build/mutants-ctest.log" 2>&1
+# regex [extra ctest options] -> status of ctest
+run_tests() {
+  local regex="$1"
+  shift
+  nice ctest --test-dir "$build" -L '^correctness$' -R "$regex" -j "$jobs" --timeout "$timeout" \
+    --output-on-failure "$@" > "$build/mutants-ctest.log" 2>&1
 }
 
 union=""
@@ -206,7 +210,7 @@ for i in "${selected[@]}"; do
   if ! nice cmake --build "$build" -j "$jobs" --target $(targets_of "$regex") > "$build/mutants-build.log" 2>&1; then
     result="did not build" by="(compile error: not counted)"
     stillborn=$((stillborn + 1))
-  elif run_tests "$regex"; then
+  elif run_tests "$regex" --stop-on-failure; then  # one failing test is enough to kill it
     if [[ -n "${notes[i]}" ]]; then
       result="survived (explained)" by="${notes[i]}"
       explained=$((explained + 1))
@@ -215,10 +219,7 @@ for i in "${selected[@]}"; do
       survived=$((survived + 1))
     fi
   else
-    failed="$build/Testing/Temporary/LastTestsFailed.log"
-    count=$(wc -l < "$failed")
-    by="$(head -n 1 "$failed" | cut -d: -f2- | sed 's/  # GetParam.*//')"
-    [[ $count -gt 1 ]] && by="$by (+$((count - 1)) more)"
+    by="$(head -n 1 "$build/Testing/Temporary/LastTestsFailed.log" | cut -d: -f2- | sed 's/  # GetParam.*//')"
     result="killed"
     killed=$((killed + 1))
   fi
