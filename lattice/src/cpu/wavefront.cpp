@@ -91,7 +91,7 @@ PlaneSchedule plane_schedule(std::size_t nz, std::size_t r, int depth, bool refl
     std::size_t need = 1;
     if (k == 1) return need;
     for (long d = -static_cast<long>(r); d <= static_cast<long>(r); ++d) {
-      const std::size_t at = done_at[k - 1][cpu::wrap(z, d, nz)];
+      const std::size_t at = done_at[k - 1][kernels::wrap(z, d, nz)];
       if (at == 0) return 0;
       need = std::max(need, at);
     }
@@ -100,7 +100,7 @@ PlaneSchedule plane_schedule(std::size_t nz, std::size_t r, int depth, bool refl
   // A reflective edge plane copies its neighbour's level k, once that exists.
   const auto ready = [&](int k, std::size_t z) -> std::size_t {
     const std::size_t need = inputs_at(k, z);
-    if (need && reflective && (z == 0 || z == nz - 1) && !done_at[k][z == 0 ? 1 : nz - 2]) return 0;
+    if (need && reflective && (z == 0 || z == nz - 1) && !done_at[k][kernels::reflected(z, nz)]) return 0;
     return need;
   };
   PlaneSchedule s;
@@ -190,7 +190,7 @@ void plane_block(State<T>& st, const Params& p, const PlaneSchedule& sched) {
   for (const Visit& v : sched.visits) {
     T* out = buffer[v.level % 2];
     if (reflective && (v.plane == 0 || v.plane == s.nz - 1)) {
-      copy_plane(out, s, v.plane, v.plane == 0 ? 1 : s.nz - 2);
+      reflect_end_plane(out, s, v.plane);
     } else {
       const auto a = step_args<T>(buffer[(v.level + 1) % 2], out, chi, st.grid(), p);
 #pragma omp for schedule(static)
