@@ -27,8 +27,7 @@ std::vector<std::size_t> plane_order(std::size_t nz, std::size_t start, bool ref
       std::erase(order, plane);
       order.insert(std::find(order.begin(), order.end(), anchor) + 1, plane);
     };
-    move_after(0, 1);
-    move_after(nz - 1, nz - 2);
+    for (const std::size_t end : {std::size_t{0}, nz - 1}) move_after(end, kernels::reflected(end, nz));
   }
   return order;
 }
