@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "lattice/diagnostic_stride.hpp"
+#include "cuda/tile_candidates.hpp"
 #include "cuda/tuning_cache.hpp"
 #include "lattice/backend.hpp"
 #include "lattice/error.hpp"
@@ -198,6 +199,37 @@ TEST(CudaRegistry, GpuBackendsAreRegisteredWithTheirReason) {
       EXPECT_THAT(e.what(), ::testing::HasSubstr(it->unavailable)) << name;
     }
   }
+}
+
+// The autotuner's candidates, which the GPU tests step one by one: every
+// one can run its grid, none twice, and in 3D each block shape streams 16
+// and 64 planes, or the whole of a shorter grid once.
+TEST(TileCandidates, AreUsableDistinctAndChunkedByTheGrid) {
+  EXPECT_EQ(tile_candidates(Grid({4096})),
+            (std::vector<TileShape>{{128, 1, 1}, {256, 1, 1}, {512, 1, 1}, {1024, 1, 1}}));
+  const auto tall = tile_candidates(Grid({100, 40, 40}));
+  EXPECT_EQ(tall.size(), 14u);
+  EXPECT_EQ(tall.front(), (TileShape{32, 4, 16}));
+  EXPECT_EQ(tall[1], (TileShape{32, 4, 64}));
+  const auto flat = tile_candidates(Grid({10, 40, 40}));
+  EXPECT_EQ(flat.size(), 7u);
+  for (const auto& t : flat) EXPECT_EQ(t.z_chunk, 10);
+  for (const Grid& g : {Grid({300}), Grid({37, 70}), Grid({70, 19, 37}), Grid({10, 40, 40})}) {
+    const auto all = tile_candidates(g);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      EXPECT_TRUE(tile_usable(all[i], g)) << to_string(all[i]);
+      for (std::size_t j = 0; j < i; ++j) EXPECT_NE(all[i], all[j]) << to_string(all[i]);
+    }
+  }
+}
+
+TEST(TileCandidates, ShapesTheKernelsCannotRunAreNotUsable) {
+  EXPECT_FALSE(tile_usable({1024, 1, 1}, Grid({20, 20, 20})));  // no thread row to load the y halo
+  EXPECT_FALSE(tile_usable({1, 64, 1}, Grid({20, 20, 20})));
+  EXPECT_FALSE(tile_usable({32, 4, 16}, Grid({20, 20})));  // 2D blocks do not stream planes
+  EXPECT_FALSE(tile_usable({16, 1, 1}, Grid({300})));      // fewer than a warp
+  EXPECT_TRUE(tile_usable({32, 4, 16}, Grid({20, 20, 20})));
+  EXPECT_EQ(to_string({32, 4, 16}), "32x4x16");
 }
 
 }  // namespace

@@ -22,7 +22,9 @@
 #include "support/test_states.hpp"
 #ifdef LFM_HAVE_CUDA
 #include "cuda/cuda_backends.hpp"
+#include "cuda/tile_candidates.hpp"
 #include "cuda/tuning_cache.hpp"
+#include "lattice/error.hpp"
 #endif
 
 namespace lfm::testing {
@@ -79,15 +81,20 @@ void expect_identical(Backend& candidate, const perf::ValidationCase& c, const G
   EXPECT_EQ(first_difference(reference.E_prev, other.E_prev), reference.E.size()) << name << " " << c.name();
 }
 
+// The same in the case's precision.
+void expect_identical_in_precision(Backend& candidate, const perf::ValidationCase& c, const Grid& g,
+                                   const std::string& name) {
+  if (c.precision == Precision::float64) {
+    expect_identical<double>(candidate, c, g, name);
+  } else {
+    expect_identical<float>(candidate, c, g, name);
+  }
+}
+
 TEST_P(GpuBackend, BitIdenticalToCpu) {
   LFM_BACKEND_OR_SKIP(backend, GetParam());
   for (const auto& c : perf::validation_matrix({Precision::float64, Precision::float32})) {
-    const Grid g = cube(c.dims, c.dims == 1 ? 300 : c.dims == 2 ? 20 : 14);
-    if (c.precision == Precision::float64) {
-      expect_identical<double>(*backend, c, g, GetParam());
-    } else {
-      expect_identical<float>(*backend, c, g, GetParam());
-    }
+    expect_identical_in_precision(*backend, c, cube(c.dims, c.dims == 1 ? 300 : c.dims == 2 ? 20 : 14), GetParam());
   }
   perf::ValidationCase odd;
   odd.dims = 3;
@@ -101,6 +108,67 @@ INSTANTIATE_TEST_SUITE_P(Gpu, GpuBackend, ::testing::ValuesIn(gpu_backends),
                          [](const auto& info) { return info.param; });
 
 #ifdef LFM_HAVE_CUDA
+// Every block shape the autotuner may pick, not only the one it picks on the
+// GPU at hand: `cuda` forced to each candidate is bit-identical to `cpu` in
+// every configuration and both precisions. One grid per dimension, chosen
+// so that every candidate leaves a partial block along x and y (and, in 3D,
+// a partial last z chunk for both chunk lengths: 70 = 4·16 + 6 = 64 + 6),
+// where a tile's halo, wrap or edge handling goes wrong first.
+const Grid& tile_test_grid(int dims) {
+  static const Grid grids[3] = {Grid({300}), Grid({37, 70}), Grid({70, 19, 37})};
+  return grids[dims - 1];
+}
+
+struct TileCase {
+  int dims;
+  cuda::TileShape tile;
+};
+
+void PrintTo(const TileCase& c, std::ostream* os) { *os << c.dims << "D, tile " << cuda::to_string(c.tile); }
+
+std::vector<TileCase> every_candidate_tile() {
+  std::vector<TileCase> out;
+  for (int dims = 1; dims <= 3; ++dims) {
+    for (const auto& t : cuda::tile_candidates(tile_test_grid(dims))) out.push_back({dims, t});
+  }
+  return out;
+}
+
+class CudaTile : public ::testing::TestWithParam<TileCase> {};
+
+TEST_P(CudaTile, BitIdenticalToCpuOnGridsWithPartialBlocks) {
+  const auto [dims, tile] = GetParam();
+  const Grid& g = tile_test_grid(dims);
+  // The grid still leaves the partial blocks this test is about (checked
+  // before the device, so a changed candidate list shows here too).
+  const std::size_t nx = g.extent(dims - 1), ny = dims >= 2 ? g.extent(dims - 2) : 1;
+  ASSERT_NE(nx % tile.block_x, 0u) << cuda::to_string(tile);
+  if (dims >= 2 && tile.block_y > 1) ASSERT_NE(ny % tile.block_y, 0u) << cuda::to_string(tile);
+  if (dims == 3) ASSERT_NE(g.extent(0) % tile.z_chunk, 0u) << cuda::to_string(tile);
+  ASSERT_TRUE(cuda::tile_usable(tile, g)) << cuda::to_string(tile);
+  LFM_DEVICE_OR_SKIP();
+  const auto backend = cuda::make_cuda_backend_with_tile(tile);
+  for (const auto& c : perf::validation_matrix({Precision::float64, Precision::float32})) {
+    if (c.dims != dims || c.extent != 0) continue;
+    expect_identical_in_precision(*backend, c, g, "cuda tile " + cuda::to_string(tile));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryCandidate, CudaTile, ::testing::ValuesIn(every_candidate_tile()), [](const auto& info) {
+  return std::to_string(info.param.dims) + "d_" + cuda::to_string(info.param.tile);
+});
+
+// A forced tile reaches the kernels: one the 3D kernel cannot run (a single
+// row of threads has no one to load the y halo) is refused, not replaced by
+// the tuned shape; so is a z chunk on a 2D grid.
+TEST(CudaForcedTile, OneThatCannotRunTheGridIsRefused) {
+  LFM_DEVICE_OR_SKIP();
+  State<double> s3 = random_state(tile_test_grid(3), 7, false);
+  EXPECT_THROW(cuda::make_cuda_backend_with_tile({1024, 1, 1})->advance(s3, test_params(2), 1), InputError);
+  State<double> s2 = random_state(tile_test_grid(2), 7, false);
+  EXPECT_THROW(cuda::make_cuda_backend_with_tile({32, 4, 16})->advance(s2, test_params(2), 1), InputError);
+}
+
 // Device and host sum the same float64 terms in different orders (a tree
 // against slices): N terms differ by at most about N·ε relative, 3e-11 for
 // the 40³ grid here, so 1e-9 leaves room without hiding a wrong term.

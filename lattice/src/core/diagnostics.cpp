@@ -5,6 +5,9 @@
 #include <cmath>
 #include <vector>
 
+#include "lattice/kernels/diagnostics.hpp"
+#include "lattice/kernels/periodic.hpp"
+
 namespace lfm {
 namespace {
 
@@ -37,52 +40,29 @@ double sum_over_cells(const Grid& g, F&& f) {
 template <class T>
 double at(const Field<T>& f, std::size_t i, const Grid::Index& c, int axis, long offset) {
   const Grid& g = f.grid();
-  const long n = static_cast<long>(g.extent(axis));
-  long k = static_cast<long>(c[axis]) + offset;
-  k += k < 0 ? n : (k >= n ? -n : 0);
-  const long shift = (k - static_cast<long>(c[axis])) * static_cast<long>(g.stride(axis));
+  const std::size_t k = kernels::wrap(c[axis], offset, g.extent(axis));
+  const long shift = (static_cast<long>(k) - static_cast<long>(c[axis])) * static_cast<long>(g.stride(axis));
   return static_cast<double>(f[static_cast<std::size_t>(static_cast<long>(i) + shift)]);
-}
-
-// ∇²_h f at cell (i, c) in float64 (SPEC §2).
-template <class T>
-double laplacian(const Field<T>& f, std::size_t i, const Grid::Index& c, const Params& p) {
-  double sum = 0;
-  for (int axis = 0; axis < f.grid().dims(); ++axis) {
-    const double mid = f[i];
-    if (p.stencil_order == 2) {
-      sum += at(f, i, c, axis, -1) - 2 * mid + at(f, i, c, axis, 1);
-    } else {
-      sum += (-at(f, i, c, axis, -2) + 16 * at(f, i, c, axis, -1) - 30 * mid +
-              16 * at(f, i, c, axis, 1) - at(f, i, c, axis, 2)) / 12;
-    }
-  }
-  return sum / (p.dx * p.dx);
 }
 
 double cell_volume(const Params& p, int dims) { return std::pow(p.dx, dims); }
 
-// ½ (E_t² + c² |∇E|² + χ² E²) at cell (i, c): the integrand of SPEC §4's
-// energy, shared by energy() and energy_density().
+// SPEC §4's energy integrand at cell (i, c), shared by energy() and
+// energy_density().
 template <class T>
-double energy_integrand(const State<T>& s, const Params& p, std::size_t i, const Grid::Index& c) {
-  const double e = s.E[i];
-  const double e_t = (e - static_cast<double>(s.E_prev[i])) / p.dt;
-  double grad2 = 0;
-  for (int axis = 0; axis < s.grid().dims(); ++axis) {
-    const double d = (at(s.E, i, c, axis, 1) - at(s.E, i, c, axis, -1)) / (2 * p.dx);
-    grad2 += d * d;
-  }
-  const double chi = s.chi_at(i, p);
-  return 0.5 * (e_t * e_t + p.c2() * grad2 + chi * chi * e * e);
+double energy_integrand(const State<T>& s, const kernels::DiagnosticCoefficients& k, const Params& p, std::size_t i,
+                        const Grid::Index& c) {
+  const auto e_at = [&](int axis, long offset) { return at(s.E, i, c, axis, offset); };
+  return kernels::energy_term(s.E[i], s.E_prev[i], s.chi_at(i, p), s.grid().dims(), e_at, k);
 }
 
 }  // namespace
 
 template <class T>
 double energy(const State<T>& s, const Params& p) {
+  const auto k = kernels::diagnostic_coefficients(p);
   const double sum = sum_over_cells(s.grid(), [&](std::size_t i, const Grid::Index& c) {
-    return energy_integrand(s, p, i, c);
+    return energy_integrand(s, k, p, i, c);
   });
   return cell_volume(p, s.grid().dims()) * sum;
 }
@@ -93,23 +73,21 @@ void energy_density(const State<T>& s, const Params& p, Field<double>& out) {
   if (!(out.grid() == g)) out = Field<double>(g);
   const std::size_t n1 = g.dims() > 1 ? g.extent(1) : 1;
   const std::size_t n2 = g.dims() > 2 ? g.extent(2) : 1;
+  const auto k = kernels::diagnostic_coefficients(p);
   std::size_t i = 0;
   Grid::Index c{0, 0, 0};
   for (c[0] = 0; c[0] < g.extent(0); ++c[0])
     for (c[1] = 0; c[1] < n1; ++c[1])
-      for (c[2] = 0; c[2] < n2; ++c[2], ++i) out[i] = energy_integrand(s, p, i, c);
+      for (c[2] = 0; c[2] < n2; ++c[2], ++i) out[i] = energy_integrand(s, k, p, i, c);
 }
 
 template <class T>
 double invariant(const State<T>& s, const Params& p) {
   const Grid& g = s.grid();
+  const auto k = kernels::diagnostic_coefficients(p);
   const double sum = sum_over_cells(g, [&](std::size_t i, const Grid::Index& c) {
-    const double e = s.E[i];
-    const double older = s.E_prev[i];
-    const double chi = s.chi_at(i, p);
-    const double a_older = -p.c2() * laplacian(s.E_prev, i, c, p) + chi * chi * older;
-    const double e_t = (e - older) / p.dt;
-    return 0.5 * e_t * e_t + 0.5 * e * a_older;
+    const auto prev_at = [&](int axis, long offset) { return at(s.E_prev, i, c, axis, offset); };
+    return kernels::invariant_term(s.E[i], s.E_prev[i], s.chi_at(i, p), g.dims(), prev_at, k);
   });
   return cell_volume(p, g.dims()) * sum;
 }
@@ -119,7 +97,7 @@ double momentum(const State<T>& s, const Params& p, int axis) {
   const Grid& g = s.grid();
   const double sum = sum_over_cells(g, [&](std::size_t i, const Grid::Index& c) {
     const double e_t = (static_cast<double>(s.E[i]) - static_cast<double>(s.E_prev[i])) / p.dt;
-    const double d = (at(s.E_prev, i, c, axis, 1) - at(s.E_prev, i, c, axis, -1)) / (2 * p.dx);
+    const double d = kernels::central_difference(at(s.E_prev, i, c, axis, 1), at(s.E_prev, i, c, axis, -1), p.dx);
     return e_t * d;
   });
   return cell_volume(p, g.dims()) * sum;

@@ -24,10 +24,7 @@ void sweep(State<T>& st, const Params& p) {
     }
     if (reflective) {
       for (std::size_t z = 0; z < s.nz; ++z) cpu::reflect_in_plane(a.prev_out, s, Dims, z);
-      if (Dims == 3) {
-        cpu::copy_plane(a.prev_out, s, 0, 1);
-        cpu::copy_plane(a.prev_out, s, s.nz - 1, s.nz - 2);
-      }
+      if (Dims == 3) cpu::reflect_end_planes(a.prev_out, s);
     }
   }
 }

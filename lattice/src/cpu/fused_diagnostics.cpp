@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "cpu/rows.hpp"
+#include "lattice/kernels/diagnostics.hpp"
+#include "lattice/kernels/periodic.hpp"
 
 namespace lfm {
 namespace {
@@ -101,15 +103,6 @@ struct Row {
   const T* chi;
 };
 
-template <class V, int Order>
-inline V axis_laplacian(V m2, V m1, V c, V p1, V p2) {
-  if constexpr (Order == 2) {
-    return m1 - 2 * c + p1;
-  } else {
-    return -m2 + 16 * m1 - 30 * c + 16 * p1 - p2;
-  }
-}
-
 // The terms of the cell (or the 4 cells) at x, axis 0 first as in the reference.
 template <class V, class T, int Dims, int Order, bool ChiField>
 inline void cell(const Row<T>& r, std::size_t x, std::size_t xm2, std::size_t xm1, std::size_t xp1,
@@ -121,19 +114,19 @@ inline void cell(const Row<T>& r, std::size_t x, std::size_t xm2, std::size_t xm
   if constexpr (Dims == 3) {
     const V g = load<V>(r.ez[1] + x) - load<V>(r.ez[0] + x);
     g2 += g * g;
-    lap += axis_laplacian<V, Order>(load<V>(r.pz[0] + x), load<V>(r.pz[1] + x), p, load<V>(r.pz[2] + x),
-                                    load<V>(r.pz[3] + x));
+    lap += kernels::second_difference<Order>(load<V>(r.pz[0] + x), load<V>(r.pz[1] + x), p,
+                                             load<V>(r.pz[2] + x), load<V>(r.pz[3] + x));
   }
   if constexpr (Dims >= 2) {
     const V g = load<V>(r.ey[1] + x) - load<V>(r.ey[0] + x);
     g2 += g * g;
-    lap += axis_laplacian<V, Order>(load<V>(r.py[0] + x), load<V>(r.py[1] + x), p, load<V>(r.py[2] + x),
-                                    load<V>(r.py[3] + x));
+    lap += kernels::second_difference<Order>(load<V>(r.py[0] + x), load<V>(r.py[1] + x), p,
+                                             load<V>(r.py[2] + x), load<V>(r.py[3] + x));
   }
   const V g = load<V>(r.e + xp1) - load<V>(r.e + xm1);
   g2 += g * g;
-  lap += axis_laplacian<V, Order>(load<V>(r.p + xm2), load<V>(r.p + xm1), p, load<V>(r.p + xp1),
-                                  load<V>(r.p + xp2));
+  lap += kernels::second_difference<Order>(load<V>(r.p + xm2), load<V>(r.p + xm1), p, load<V>(r.p + xp1),
+                                           load<V>(r.p + xp2));
   acc.dt2 += d * d;
   acc.grad2 += g2;
   if constexpr (ChiField) {
@@ -159,20 +152,20 @@ void add_row(const State<T>& st, const cpu::Shape3& s, std::size_t z, std::size_
   Row<T> r{E + at, P + at, {}, {}, {}, {}, ChiField ? st.chi_field->data() + at : nullptr};
   for (int j = 0; j < 4; ++j) {
     const long off = j < 2 ? j - 2 : j - 1;
-    if (Dims >= 2) r.py[j] = P + z * s.plane() + cpu::wrap(y, off, s.ny) * s.nx;
-    if (Dims == 3) r.pz[j] = P + cpu::wrap(z, off, s.nz) * s.plane() + y * s.nx;
+    if (Dims >= 2) r.py[j] = P + z * s.plane() + kernels::wrap(y, off, s.ny) * s.nx;
+    if (Dims == 3) r.pz[j] = P + kernels::wrap(z, off, s.nz) * s.plane() + y * s.nx;
   }
   for (int j = 0; j < 2; ++j) {
     const long off = j == 0 ? -1 : 1;
-    if (Dims >= 2) r.ey[j] = E + z * s.plane() + cpu::wrap(y, off, s.ny) * s.nx;
-    if (Dims == 3) r.ez[j] = E + cpu::wrap(z, off, s.nz) * s.plane() + y * s.nx;
+    if (Dims >= 2) r.ey[j] = E + z * s.plane() + kernels::wrap(y, off, s.ny) * s.nx;
+    if (Dims == 3) r.ez[j] = E + kernels::wrap(z, off, s.nz) * s.plane() + y * s.nx;
   }
   constexpr std::size_t radius = Order / 2;
   constexpr std::size_t o4 = Order == 4 ? 1 : 0;
   const std::size_t nx = s.nx;
   const auto wrapped = [&](std::size_t x) {
-    cell<double, T, Dims, Order, ChiField>(r, x, cpu::wrap(x, -2 * long(o4), nx), cpu::wrap(x, -1, nx),
-                                           cpu::wrap(x, 1, nx), cpu::wrap(x, 2 * long(o4), nx), bad_above,
+    cell<double, T, Dims, Order, ChiField>(r, x, kernels::wrap(x, -2 * long(o4), nx), kernels::wrap(x, -1, nx),
+                                           kernels::wrap(x, 1, nx), kernels::wrap(x, 2 * long(o4), nx), bad_above,
                                            scalar);
   };
   const std::size_t lo = std::min(radius, nx);

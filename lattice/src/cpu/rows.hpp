@@ -7,7 +7,9 @@
 #include <type_traits>
 
 #include "lattice/grid.hpp"
+#include "lattice/kernels/boundary.hpp"
 #include "lattice/kernels/leapfrog.hpp"
+#include "lattice/kernels/periodic.hpp"
 #include "lattice/params.hpp"
 
 namespace lfm::cpu {
@@ -23,13 +25,6 @@ struct Shape3 {
 inline Shape3 shape3(const Grid& g) {
   const int d = g.dims();
   return {d == 3 ? g.extent(0) : 1, d >= 2 ? g.extent(d - 2) : 1, g.extent(d - 1)};
-}
-
-// i + offset on a periodic axis of n cells (|offset| < n).
-inline std::size_t wrap(std::size_t i, long offset, std::size_t n) {
-  const long k = static_cast<long>(i) + offset;
-  const long m = static_cast<long>(n);
-  return static_cast<std::size_t>(k < 0 ? k + m : k >= m ? k - m : k);
 }
 
 // One step's inputs: E (read with neighbours), E_prev (read at each cell,
@@ -92,33 +87,35 @@ void update_row(const StepArgs<T>& a, std::size_t z, std::size_t y) {
   detail::Rows<T> r{a.e + at, a.prev_out + at, {}, {}, ChiField ? a.chi + at : nullptr};
   for (int j = 0; j < 4; ++j) {
     const long off = j < 2 ? j - 2 : j - 1;
-    if (Dims >= 2) r.y[j] = a.e + z * s.plane() + wrap(y, off, s.ny) * s.nx;
-    if (Dims == 3) r.z[j] = a.e + wrap(z, off, s.nz) * s.plane() + y * s.nx;
+    if (Dims >= 2) r.y[j] = a.e + z * s.plane() + kernels::wrap(y, off, s.ny) * s.nx;
+    if (Dims == 3) r.z[j] = a.e + kernels::wrap(z, off, s.nz) * s.plane() + y * s.nx;
   }
   constexpr std::size_t radius = Order / 2;
   constexpr std::size_t o4 = Order == 4 ? 1 : 0;
   const std::size_t nx = s.nx;
   for (std::size_t x = 0; x < radius; ++x) {
-    detail::cell<T, Dims, Order, ChiField>(r, x, wrap(x, -2, nx), wrap(x, -1, nx), wrap(x, 1, nx), wrap(x, 2, nx), a.k);
+    detail::cell<T, Dims, Order, ChiField>(r, x, kernels::wrap(x, -2, nx), kernels::wrap(x, -1, nx),
+                                           kernels::wrap(x, 1, nx), kernels::wrap(x, 2, nx), a.k);
   }
 #pragma omp simd
   for (std::size_t x = radius; x < nx - radius; ++x) {
     detail::cell<T, Dims, Order, ChiField>(r, x, x - 2 * o4, x - 1, x + 1, x + 2 * o4, a.k);
   }
   for (std::size_t x = nx - radius; x < nx; ++x) {
-    detail::cell<T, Dims, Order, ChiField>(r, x, wrap(x, -2, nx), wrap(x, -1, nx), wrap(x, 1, nx), wrap(x, 2, nx), a.k);
+    detail::cell<T, Dims, Order, ChiField>(r, x, kernels::wrap(x, -2, nx), kernels::wrap(x, -1, nx),
+                                           kernels::wrap(x, 1, nx), kernels::wrap(x, 2, nx), a.k);
   }
   if (a.absorbing) {
-    const auto in = [w = a.width](std::size_t i, std::size_t n) { return i < w || i >= n - w; };
-    const int band = (Dims == 3 && in(z, s.nz)) + (Dims >= 2 && in(y, s.ny));
+    const std::size_t w = a.width;
+    const int band = (Dims == 3 && kernels::in_band(z, s.nz, w)) + (Dims >= 2 && kernels::in_band(y, s.ny, w));
     T* out = a.prev_out + at;
-    for (std::size_t x = 0; x < nx; ++x) out[x] = kernels::absorb(out[x], band + in(x, nx), a.factor);
+    for (std::size_t x = 0; x < nx; ++x) out[x] = kernels::absorb(out[x], band + kernels::in_band(x, nx, w), a.factor);
   }
 }
 
 // SPEC §3 reflective within plane z of a freshly updated field: rows y = 0
 // and ny−1 take their neighbours' values, then the row ends along x. With
-// the z planes copied afterwards, every cell ends as the update at its
+// the z planes done afterwards, every cell ends as the update at its
 // clamped coordinates, exactly what the axis-by-axis copy gives.
 // Called by every thread of a parallel region (or serially).
 template <class T>
@@ -126,24 +123,26 @@ void reflect_in_plane(T* f, const Shape3& s, int dims, std::size_t z) {
   T* p = f + z * s.plane();
   if (dims >= 2) {
 #pragma omp for schedule(static)
-    for (std::size_t x = 0; x < s.nx; ++x) {
-      p[x] = p[s.nx + x];
-      p[(s.ny - 1) * s.nx + x] = p[(s.ny - 2) * s.nx + x];
-    }
+    for (std::size_t x = 0; x < s.nx; ++x) kernels::reflect_line(p, x, s.nx, s.ny);
   }
 #pragma omp for schedule(static)
-  for (std::size_t y = 0; y < s.ny; ++y) {
-    T* r = p + y * s.nx;
-    r[0] = r[1];
-    r[s.nx - 1] = r[s.nx - 2];
-  }
+  for (std::size_t y = 0; y < s.ny; ++y) kernels::reflect_line(p, y * s.nx, std::size_t{1}, s.nx);
 }
 
-// Plane `to` takes the values of plane `from` (the z part of reflective).
+// The z part of reflective: both end planes at once.
 template <class T>
-void copy_plane(T* f, const Shape3& s, std::size_t to, std::size_t from) {
+void reflect_end_planes(T* f, const Shape3& s) {
 #pragma omp for schedule(static)
-  for (std::size_t i = 0; i < s.plane(); ++i) f[to * s.plane() + i] = f[from * s.plane() + i];
+  for (std::size_t i = 0; i < s.plane(); ++i) kernels::reflect_line(f, i, s.plane(), s.nz);
+}
+
+// The z part of reflective for end plane z alone (0 or nz − 1), for a
+// schedule that reaches the two ends at different times.
+template <class T>
+void reflect_end_plane(T* f, const Shape3& s, std::size_t z) {
+  const std::size_t from = kernels::reflected(z, s.nz);
+#pragma omp for schedule(static)
+  for (std::size_t i = 0; i < s.plane(); ++i) f[z * s.plane() + i] = f[from * s.plane() + i];
 }
 
 }  // namespace lfm::cpu

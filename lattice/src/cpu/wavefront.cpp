@@ -27,8 +27,7 @@ std::vector<std::size_t> plane_order(std::size_t nz, std::size_t start, bool ref
       std::erase(order, plane);
       order.insert(std::find(order.begin(), order.end(), anchor) + 1, plane);
     };
-    move_after(0, 1);
-    move_after(nz - 1, nz - 2);
+    for (const std::size_t end : {std::size_t{0}, nz - 1}) move_after(end, kernels::reflected(end, nz));
   }
   return order;
 }
@@ -91,7 +90,7 @@ PlaneSchedule plane_schedule(std::size_t nz, std::size_t r, int depth, bool refl
     std::size_t need = 1;
     if (k == 1) return need;
     for (long d = -static_cast<long>(r); d <= static_cast<long>(r); ++d) {
-      const std::size_t at = done_at[k - 1][cpu::wrap(z, d, nz)];
+      const std::size_t at = done_at[k - 1][kernels::wrap(z, d, nz)];
       if (at == 0) return 0;
       need = std::max(need, at);
     }
@@ -100,7 +99,7 @@ PlaneSchedule plane_schedule(std::size_t nz, std::size_t r, int depth, bool refl
   // A reflective edge plane copies its neighbour's level k, once that exists.
   const auto ready = [&](int k, std::size_t z) -> std::size_t {
     const std::size_t need = inputs_at(k, z);
-    if (need && reflective && (z == 0 || z == nz - 1) && !done_at[k][z == 0 ? 1 : nz - 2]) return 0;
+    if (need && reflective && (z == 0 || z == nz - 1) && !done_at[k][kernels::reflected(z, nz)]) return 0;
     return need;
   };
   PlaneSchedule s;
@@ -190,7 +189,7 @@ void plane_block(State<T>& st, const Params& p, const PlaneSchedule& sched) {
   for (const Visit& v : sched.visits) {
     T* out = buffer[v.level % 2];
     if (reflective && (v.plane == 0 || v.plane == s.nz - 1)) {
-      copy_plane(out, s, v.plane, v.plane == 0 ? 1 : s.nz - 2);
+      reflect_end_plane(out, s, v.plane);
     } else {
       const auto a = step_args<T>(buffer[(v.level + 1) % 2], out, chi, st.grid(), p);
 #pragma omp for schedule(static)

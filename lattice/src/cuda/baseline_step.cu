@@ -20,19 +20,21 @@ __global__ void stencil_sum(const T* e, T* sum, Extents d, int order) {
   const int x = static_cast<int>(i % d.nx);
   const int y = static_cast<int>((i / d.nx) % d.ny);
   const int z = static_cast<int>(i / (static_cast<long>(d.nx) * d.ny));
-  const auto at = [&](int zz, int yy, int xx) {
-    return e[(static_cast<long>(wrap_near(zz, d.nz)) * d.ny + wrap_near(yy, d.ny)) * d.nx + wrap_near(xx, d.nx)];
+  // E at this cell moved by (dz, dy, dx), wrapped.
+  const auto at = [&](int dz, int dy, int dx) {
+    return e[(static_cast<long>(kernels::wrap(z, dz, d.nz)) * d.ny + kernels::wrap(y, dy, d.ny)) * d.nx +
+             kernels::wrap(x, dx, d.nx)];
   };
   const T c = e[i];
   T s;
   if (order == 2) {
-    s = kernels::axis_o2(at(z, y, x - 1), c, at(z, y, x + 1));
-    if (d.dims >= 2) s += kernels::axis_o2(at(z, y - 1, x), c, at(z, y + 1, x));
-    if (d.dims == 3) s += kernels::axis_o2(at(z - 1, y, x), c, at(z + 1, y, x));
+    s = kernels::axis_o2(at(0, 0, -1), c, at(0, 0, 1));
+    if (d.dims >= 2) s += kernels::axis_o2(at(0, -1, 0), c, at(0, 1, 0));
+    if (d.dims == 3) s += kernels::axis_o2(at(-1, 0, 0), c, at(1, 0, 0));
   } else {
-    s = kernels::axis_o4(at(z, y, x - 2), at(z, y, x - 1), c, at(z, y, x + 1), at(z, y, x + 2));
-    if (d.dims >= 2) s += kernels::axis_o4(at(z, y - 2, x), at(z, y - 1, x), c, at(z, y + 1, x), at(z, y + 2, x));
-    if (d.dims == 3) s += kernels::axis_o4(at(z - 2, y, x), at(z - 1, y, x), c, at(z + 1, y, x), at(z + 2, y, x));
+    s = kernels::axis_o4(at(0, 0, -2), at(0, 0, -1), c, at(0, 0, 1), at(0, 0, 2));
+    if (d.dims >= 2) s += kernels::axis_o4(at(0, -2, 0), at(0, -1, 0), c, at(0, 1, 0), at(0, 2, 0));
+    if (d.dims == 3) s += kernels::axis_o4(at(-2, 0, 0), at(-1, 0, 0), c, at(1, 0, 0), at(2, 0, 0));
   }
   sum[i] = s;
 }
@@ -61,7 +63,7 @@ __global__ void absorb_axis(T* f, Extents d, int axis, int width, T factor) {
   const long stride = axis == 2 ? 1 : axis == 1 ? d.nx : static_cast<long>(d.nx) * d.ny;
   const int n = axis == 2 ? d.nx : axis == 1 ? d.ny : d.nz;
   const int c = static_cast<int>((i / stride) % n);
-  if (in_band(c, n, width)) f[i] = kernels::absorb(f[i], 1, factor);
+  if (kernels::in_band(c, n, width)) f[i] = kernels::absorb(f[i], 1, factor);
 }
 
 // Reflective along one axis: thread j copies one cell of each end plane.
@@ -71,9 +73,7 @@ __global__ void reflect_axis(T* f, Extents d, int axis) {
   const int n = axis == 2 ? d.nx : axis == 1 ? d.ny : d.nz;
   if (j >= d.cells() / n) return;
   const long stride = axis == 2 ? 1 : axis == 1 ? d.nx : static_cast<long>(d.nx) * d.ny;
-  const long base = (j / stride) * stride * n + j % stride;
-  f[base] = f[base + stride];
-  f[base + (n - 1) * stride] = f[base + (n - 2) * stride];
+  kernels::reflect_line(f, kernels::line_start(j, stride, static_cast<long>(n)), stride, static_cast<long>(n));
 }
 
 }  // namespace

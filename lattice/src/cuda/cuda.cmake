@@ -5,9 +5,9 @@
 set(LFM_CUDA AUTO CACHE STRING "Build the CUDA backends: AUTO (when nvcc is found), ON or OFF")
 set_property(CACHE LFM_CUDA PROPERTY STRINGS AUTO ON OFF)
 
-# Host logic of the CUDA backends (the tuning cache):
-# built and unit-tested everywhere.
-target_sources(lattice PRIVATE src/cuda/tuning_cache.cpp)
+# Host logic of the CUDA backends (the tuning cache, the autotuner's
+# candidate tiles): built and unit-tested everywhere.
+target_sources(lattice PRIVATE src/cuda/tuning_cache.cpp src/cuda/tile_candidates.cpp)
 
 set(lfm_cuda_found OFF)
 if(NOT LFM_CUDA STREQUAL "OFF")

@@ -5,11 +5,13 @@
 #include <cuda_runtime.h>
 
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 
 #include "lattice/diagnostic_stride.hpp"
 #include "cuda/diagnostics.cuh"
 #include "cuda/steps.cuh"
+#include "cuda/tile_candidates.hpp"
 #include "lattice/error.hpp"
 #include "lattice/phase.hpp"
 
@@ -42,13 +44,26 @@ class DeviceClock {
   cudaEvent_t start_ = nullptr, stop_ = nullptr;
 };
 
-// One of the two hand-written kernels' step loops on device-resident levels.
+// The tile a forced `cuda` backend steps with, refused when it cannot run the grid.
+TileShape checked_tile(const TileShape& t, const Extents& d) {
+  const Grid g = grid_of(d);
+  if (!tile_usable(t, g)) {
+    throw InputError("cuda tile " + to_string(t) + " cannot run a " + std::to_string(d.dims) +
+                     "D grid: blocks hold 32 to 1024 threads, at least 2 along x and y in 3D, "
+                     "and one plane (z chunk 1) in 1D and 2D");
+  }
+  return t;
+}
+
+// One of the two hand-written kernels' step loops on device-resident levels;
+// `cuda` with the tuned tile unless one is forced.
 template <class T>
 class Stepper {
  public:
-  Stepper(bool fused, const Levels<T>& l, const Params& p) : fused_(fused), p_(p) {
+  Stepper(bool fused, const Levels<T>& l, const Params& p, const std::optional<TileShape>& forced = std::nullopt)
+      : fused_(fused), p_(p) {
     if (fused_) {
-      tile_ = tuned_shape(l, p);
+      tile_ = forced ? checked_tile(*forced, l.d) : tuned_shape(l, p);
     } else {
       scratch_.resize(3 * static_cast<std::size_t>(l.d.cells()));
       const long cells = l.d.cells();
@@ -72,13 +87,14 @@ class Stepper {
 };
 
 template <class T>
-void advance_on_device(bool fused, State<T>& s, const Params& p, std::int64_t steps) {
+void advance_on_device(bool fused, const std::optional<TileShape>& forced, State<T>& s, const Params& p,
+                       std::int64_t steps) {
   const ScopedPhase phase(fused ? "cuda fused update (copy in, steps, copy out)"
                                 : "cuda_baseline update (copy in, steps, copy out)");
   DeviceFields<T> fields;
   fields.upload(s);
   Levels<T> l = fields.levels();
-  Stepper<T> stepper(fused, l, p);
+  Stepper<T> stepper(fused, l, p, forced);
   stepper.steps(l, steps);
   download(s, l);
   s.step += steps;
@@ -86,12 +102,17 @@ void advance_on_device(bool fused, State<T>& s, const Params& p, std::int64_t st
 
 class CudaBackend final : public Backend {
  public:
-  explicit CudaBackend(bool fused) : fused_(fused) {}
-  void advance(State<double>& s, const Params& p, std::int64_t steps) override { advance_on_device(fused_, s, p, steps); }
-  void advance(State<float>& s, const Params& p, std::int64_t steps) override { advance_on_device(fused_, s, p, steps); }
+  explicit CudaBackend(bool fused, std::optional<TileShape> forced = std::nullopt) : fused_(fused), forced_(forced) {}
+  void advance(State<double>& s, const Params& p, std::int64_t steps) override {
+    advance_on_device(fused_, forced_, s, p, steps);
+  }
+  void advance(State<float>& s, const Params& p, std::int64_t steps) override {
+    advance_on_device(fused_, forced_, s, p, steps);
+  }
 
  private:
   bool fused_;
+  std::optional<TileShape> forced_;
 };
 
 bool is_fused(const std::string& name) {
@@ -160,6 +181,9 @@ std::string device_description() {
 
 std::unique_ptr<Backend> make_cuda_baseline_backend() { return std::make_unique<CudaBackend>(false); }
 std::unique_ptr<Backend> make_cuda_backend() { return std::make_unique<CudaBackend>(true); }
+std::unique_ptr<Backend> make_cuda_backend_with_tile(const TileShape& tile) {
+  return std::make_unique<CudaBackend>(true, tile);
+}
 
 template <class T>
 DeviceDiagnostics diagnose_on_device(const State<T>& s, const Params& p) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cuda/tuning_cache.hpp"
 #include "lattice/backend.hpp"
 #include "lattice/workloads.hpp"
 
@@ -26,6 +27,11 @@ std::string device_description();
 std::unique_ptr<Backend> make_cuda_baseline_backend();
 std::unique_ptr<Backend> make_cuda_backend();
 std::unique_ptr<Backend> make_thrust_backend();
+
+// `cuda` stepping every grid with block shape `tile` instead of the tuned
+// one, so that tests can cover each of tile_candidates() (tile_candidates.hpp).
+// advance() throws InputError, naming the tile, when it cannot run the grid.
+std::unique_ptr<Backend> make_cuda_backend_with_tile(const TileShape& tile);
 
 // Largest number of bytes the backends held on the device at once.
 std::size_t peak_device_bytes();

@@ -6,6 +6,7 @@
 // call, not per step; whole runs that keep the fields on the device go
 // through run_on_device().
 #include <cstdint>
+#include <vector>
 
 #include "cuda/device_memory.cuh"
 #include "lattice/grid.hpp"
@@ -25,6 +26,13 @@ inline Extents extents(const Grid& g) {
   const int d = g.dims();
   return {d == 3 ? static_cast<int>(g.extent(0)) : 1, d >= 2 ? static_cast<int>(g.extent(d - 2)) : 1,
           static_cast<int>(g.extent(d - 1)), d};
+}
+
+// The grid `extents` was made from.
+inline Grid grid_of(const Extents& d) {
+  const std::size_t all[3] = {static_cast<std::size_t>(d.nz), static_cast<std::size_t>(d.ny),
+                              static_cast<std::size_t>(d.nx)};
+  return Grid(std::vector<std::size_t>(all + 3 - d.dims, all + 3));
 }
 
 // Two time levels and χ on the device, as raw pointers for the step

@@ -9,6 +9,8 @@
 
 #include "cuda/device_memory.cuh"
 #include "cuda/diagnostics.cuh"
+#include "lattice/kernels/diagnostics.hpp"
+#include "lattice/kernels/periodic.hpp"
 
 namespace lfm::cuda {
 namespace {
@@ -21,11 +23,11 @@ struct CellIndex {
     c[1] = static_cast<int>((i / d.nx) % d.ny);
     c[0] = static_cast<int>(i / (static_cast<long>(d.nx) * d.ny));
   }
-  __device__ long moved(const int c[3], int axis, int offset) const {
+  // Axis a of the grid's d.dims (0 slowest) is axis 3 − dims + a of (nz, ny, nx).
+  __device__ long moved(const int c[3], int grid_axis, int offset) const {
+    const int axis = 3 - d.dims + grid_axis;
     int k[3] = {c[0], c[1], c[2]};
-    const int n = axis == 0 ? d.nz : axis == 1 ? d.ny : d.nx;
-    k[axis] += offset;
-    k[axis] += k[axis] < 0 ? n : (k[axis] >= n ? -n : 0);
+    k[axis] = kernels::wrap(k[axis], offset, axis == 0 ? d.nz : axis == 1 ? d.ny : d.nx);
     return (static_cast<long>(k[0]) * d.ny + k[1]) * d.nx + k[2];
   }
 };
@@ -36,49 +38,33 @@ struct Terms {
   const T* prev;
   const T* chi;
   CellIndex at;
-  double dt, dx, c2, chi_scalar;
-  int order;
+  kernels::DiagnosticCoefficients k;
+  double chi_scalar;
 
   __device__ double chi_at(long i) const { return chi ? static_cast<double>(chi[i]) : chi_scalar; }
 };
 
-// ½ (E_t² + c² |∇E|² + χ² E²), central differences.
+// SPEC §4's energy integrand at cell i (kernels/diagnostics.hpp).
 template <class T>
 struct EnergyTerm {
   Terms<T> t;
   __device__ double operator()(long i) const {
     int c[3];
     t.at.coords(i, c);
-    const double e = t.e[i];
-    const double e_t = (e - static_cast<double>(t.prev[i])) / t.dt;
-    double grad2 = 0;
-    for (int axis = 3 - t.at.d.dims; axis < 3; ++axis) {
-      const double g = (static_cast<double>(t.e[t.at.moved(c, axis, 1)]) - t.e[t.at.moved(c, axis, -1)]) / (2 * t.dx);
-      grad2 += g * g;
-    }
-    const double chi = t.chi_at(i);
-    return 0.5 * (e_t * e_t + t.c2 * grad2 + chi * chi * e * e);
+    const auto e_at = [&](int axis, int offset) { return static_cast<double>(t.e[t.at.moved(c, axis, offset)]); };
+    return kernels::energy_term(t.e[i], t.prev[i], t.chi_at(i), t.at.d.dims, e_at, t.k);
   }
 };
 
-// ½ ((E − E_prev)/Δt)² + ½ E · (A E_prev), A = −c²∇²_h + χ² (SPEC §4).
+// The integrand of the invariant H at cell i (kernels/diagnostics.hpp).
 template <class T>
 struct InvariantTerm {
   Terms<T> t;
   __device__ double operator()(long i) const {
     int c[3];
     t.at.coords(i, c);
-    const double older = t.prev[i];
-    double lap = 0;
-    for (int axis = 3 - t.at.d.dims; axis < 3; ++axis) {
-      const auto p = [&](int o) { return static_cast<double>(t.prev[t.at.moved(c, axis, o)]); };
-      lap += t.order == 2 ? p(-1) - 2 * older + p(1) : (-p(-2) + 16 * p(-1) - 30 * older + 16 * p(1) - p(2)) / 12;
-    }
-    lap /= t.dx * t.dx;
-    const double chi = t.chi_at(i);
-    const double e = t.e[i];
-    const double e_t = (e - older) / t.dt;
-    return 0.5 * e_t * e_t + 0.5 * e * (-t.c2 * lap + chi * chi * older);
+    const auto prev_at = [&](int axis, int offset) { return static_cast<double>(t.prev[t.at.moved(c, axis, offset)]); };
+    return kernels::invariant_term(t.e[i], t.prev[i], t.chi_at(i), t.at.d.dims, prev_at, t.k);
   }
 };
 
@@ -118,8 +104,8 @@ void reduce(long cells, V* out, Op op, F term, V init) {
 template <class T>
 DeviceDiagnostics diagnose(const Levels<T>& l, const Params& p) {
   const long cells = l.d.cells();
-  const Terms<T> t{l.e, l.prev, l.chi, CellIndex{l.d}, p.dt, p.dx, p.c2(),
-                     static_cast<double>(static_cast<T>(p.chi)), p.stencil_order};  // χ rounded as State::chi_at does
+  const Terms<T> t{l.e, l.prev, l.chi, CellIndex{l.d}, kernels::diagnostic_coefficients(p),
+                   static_cast<double>(static_cast<T>(p.chi))};  // χ rounded as State::chi_at does
   DeviceBuffer<double> sums(3);
   DeviceBuffer<long long> bad(1);
   reduce(cells, sums.data(), Sum{}, EnergyTerm<T>{t}, 0.0);

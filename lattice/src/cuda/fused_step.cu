@@ -25,23 +25,23 @@ __global__ void fused_3d(StepArgs<T> a, int z_chunk) {
   const bool owner = x < a.d.nx && y < a.d.ny;
   // Threads past the edge of a partial block still load the (wrapped)
   // cells the owners' stencils need there; they just write nothing.
-  const int lx = wrap_any(x, a.d.nx), ly = wrap_any(y, a.d.ny);
+  const int lx = kernels::wrap_any(x, a.d.nx), ly = kernels::wrap_any(y, a.d.ny);
   const long plane = static_cast<long>(a.d.ny) * a.d.nx;
   const long column = static_cast<long>(ly) * a.d.nx + lx;
-  const int halo_x_low = wrap_any(x0 - R + tx, a.d.nx), halo_x_high = wrap_any(x0 + bx + tx, a.d.nx);
-  const int halo_y_low = wrap_any(y0 - R + ty, a.d.ny), halo_y_high = wrap_any(y0 + by + ty, a.d.ny);
+  const int halo_x_low = kernels::wrap_any(x0 - R + tx, a.d.nx), halo_x_high = kernels::wrap_any(x0 + bx + tx, a.d.nx);
+  const int halo_y_low = kernels::wrap_any(y0 - R + ty, a.d.ny), halo_y_high = kernels::wrap_any(y0 + by + ty, a.d.ny);
   const int z_begin = blockIdx.z * z_chunk;
   const int z_end = min(z_begin + z_chunk, a.d.nz);
 
   T q[2 * R + 1];  // E at (z − R .. z + R, ly, lx)
 #pragma unroll
-  for (int j = 0; j <= 2 * R; ++j) q[j] = a.e[wrap_any(z_begin - R + j, a.d.nz) * plane + column];
+  for (int j = 0; j <= 2 * R; ++j) q[j] = a.e[kernels::wrap_any(z_begin - R + j, a.d.nz) * plane + column];
   T* centre = tile + (ty + R) * pitch + tx + R;
 
   for (int z = z_begin; z < z_end; ++z) {
     const T* ez = a.e + z * plane;
     // The plane R + 1 ahead, requested now so its latency hides behind this plane's work.
-    const T ahead = z + 1 < z_end ? a.e[wrap_any(z + R + 1, a.d.nz) * plane + column] : T(0);
+    const T ahead = z + 1 < z_end ? a.e[kernels::wrap_any(z + R + 1, a.d.nz) * plane + column] : T(0);
     __syncthreads();  // every thread is done with the previous plane's tile
     *centre = q[R];
     if (tx < R) {
@@ -68,7 +68,8 @@ __global__ void fused_3d(StepArgs<T> a, int z_chunk) {
       const T chi2 = a.chi ? a.chi[i] * a.chi[i] : a.k.chi2;
       T v = kernels::leapfrog(q[R], a.prev[i], s, chi2, a.k);
       if (a.absorbing) {
-        const int band = in_band(z, a.d.nz, a.width) + in_band(y, a.d.ny, a.width) + in_band(x, a.d.nx, a.width);
+        const int band = kernels::in_band(z, a.d.nz, a.width) + kernels::in_band(y, a.d.ny, a.width) +
+                         kernels::in_band(x, a.d.nx, a.width);
         v = kernels::absorb(v, band, a.factor);
       }
       a.prev[i] = v;
@@ -86,30 +87,30 @@ __global__ void fused_plane(StepArgs<T> a) {
   if (x >= a.d.nx || y >= a.d.ny) return;
   const int nx = a.d.nx, ny = a.d.ny;
   const T* row = a.e + static_cast<long>(y) * nx;
-  const auto at_y = [&](int dy) { return a.e[static_cast<long>(wrap_near(y + dy, ny)) * nx + x]; };
+  const auto at_y = [&](int dy) { return a.e[static_cast<long>(kernels::wrap(y, dy, ny)) * nx + x]; };
   const T c = row[x];
   T s;
   if constexpr (R == 1) {
-    s = kernels::axis_o2(row[wrap_near(x - 1, nx)], c, row[wrap_near(x + 1, nx)]);
+    s = kernels::axis_o2(row[kernels::wrap(x, -1, nx)], c, row[kernels::wrap(x, 1, nx)]);
     if (a.d.dims == 2) s += kernels::axis_o2(at_y(-1), c, at_y(1));
   } else {
-    s = kernels::axis_o4(row[wrap_near(x - 2, nx)], row[wrap_near(x - 1, nx)], c, row[wrap_near(x + 1, nx)],
-                         row[wrap_near(x + 2, nx)]);
+    s = kernels::axis_o4(row[kernels::wrap(x, -2, nx)], row[kernels::wrap(x, -1, nx)], c, row[kernels::wrap(x, 1, nx)],
+                         row[kernels::wrap(x, 2, nx)]);
     if (a.d.dims == 2) s += kernels::axis_o4(at_y(-2), at_y(-1), c, at_y(1), at_y(2));
   }
   const long i = static_cast<long>(y) * nx + x;
   const T chi2 = a.chi ? a.chi[i] * a.chi[i] : a.k.chi2;
   T v = kernels::leapfrog(c, a.prev[i], s, chi2, a.k);
   if (a.absorbing) {
-    const int band = (a.d.dims == 2 ? in_band(y, ny, a.width) : 0) + in_band(x, nx, a.width);
+    const int band = (a.d.dims == 2 ? kernels::in_band(y, ny, a.width) : 0) + kernels::in_band(x, nx, a.width);
     v = kernels::absorb(v, band, a.factor);
   }
   a.prev[i] = v;
 }
 
 // SPEC §3 reflective, all axes in one launch: every cell on a boundary face
-// takes the value at its coordinates clamped to [1, n − 2] on each axis,
-// which is what the axis-by-axis copy leaves (extents are >= 3). Threads
+// takes the value at its kernels::reflected coordinates on each axis, which
+// is what the axis-by-axis copy leaves (extents are >= 3). Threads
 // enumerate the two faces of each axis in turn; edge cells are written by
 // several threads with the same value read from an interior cell.
 template <class T>
@@ -133,7 +134,7 @@ __global__ void reflect_faces(T* f, Extents d) {
     }
     c[axis] = high ? n[axis] - 1 : 0;
     int from[3];
-    for (int b = 0; b < 3; ++b) from[b] = b < 3 - d.dims ? c[b] : min(max(c[b], 1), n[b] - 2);
+    for (int b = 0; b < 3; ++b) from[b] = b < 3 - d.dims ? c[b] : kernels::reflected(c[b], n[b]);
     const auto flat = [&](const int* k) { return (static_cast<long>(k[0]) * d.ny + k[1]) * d.nx + k[2]; };
     f[flat(c)] = f[flat(from)];
     return;

@@ -11,7 +11,9 @@
 
 #include <utility>
 
+#include "lattice/kernels/boundary.hpp"
 #include "lattice/kernels/leapfrog.hpp"
+#include "lattice/kernels/periodic.hpp"
 #include "lattice/phase.hpp"
 #include "lattice/state.hpp"
 
@@ -29,12 +31,6 @@ Dims3 dims3(const Grid& g) {
   return {d == 3 ? static_cast<long>(g.extent(0)) : 1, d >= 2 ? static_cast<long>(g.extent(d - 2)) : 1,
           static_cast<long>(g.extent(d - 1)), d};
 }
-
-// i on a periodic axis of n cells, for |i − n/2| within one period.
-LFM_HOST_DEVICE inline long wrapped(long i, long n) { return i < 0 ? i + n : i >= n ? i - n : i; }
-// Any i: for the row pointers, computed once per row (an axis of 1 cell
-// wraps every offset onto itself).
-LFM_HOST_DEVICE inline long modulo(long i, long n) { return ((i % n) + n) % n; }
 
 // One row of the contiguous axis for one step, in place over E_prev: per
 // cell the same axis sums in the same order as the `cpu` rows (x, then y,
@@ -56,49 +52,47 @@ struct StepRow {
     const long y = row % d.ny, z = row / d.ny;
     const long at = row * d.nx;
     const T* c = e + at;
-    const T* ym1 = e + (z * d.ny + modulo(y - 1, d.ny)) * d.nx;
-    const T* yp1 = e + (z * d.ny + modulo(y + 1, d.ny)) * d.nx;
-    const T* ym2 = e + (z * d.ny + modulo(y - 2, d.ny)) * d.nx;
-    const T* yp2 = e + (z * d.ny + modulo(y + 2, d.ny)) * d.nx;
-    const T* zm1 = e + (modulo(z - 1, d.nz) * d.ny + y) * d.nx;
-    const T* zp1 = e + (modulo(z + 1, d.nz) * d.ny + y) * d.nx;
-    const T* zm2 = e + (modulo(z - 2, d.nz) * d.ny + y) * d.nx;
-    const T* zp2 = e + (modulo(z + 2, d.nz) * d.ny + y) * d.nx;
-    const auto in = [&](long j, long n) { return j < width || j >= n - width; };
-    const int row_band = (d.dims == 3 && in(z, d.nz)) + (d.dims >= 2 && in(y, d.ny));
+    // The row pointers wrap any offset (an axis of 1 cell wraps ±2 onto itself).
+    const T* ym1 = e + (z * d.ny + kernels::wrap_any(y - 1, d.ny)) * d.nx;
+    const T* yp1 = e + (z * d.ny + kernels::wrap_any(y + 1, d.ny)) * d.nx;
+    const T* ym2 = e + (z * d.ny + kernels::wrap_any(y - 2, d.ny)) * d.nx;
+    const T* yp2 = e + (z * d.ny + kernels::wrap_any(y + 2, d.ny)) * d.nx;
+    const T* zm1 = e + (kernels::wrap_any(z - 1, d.nz) * d.ny + y) * d.nx;
+    const T* zp1 = e + (kernels::wrap_any(z + 1, d.nz) * d.ny + y) * d.nx;
+    const T* zm2 = e + (kernels::wrap_any(z - 2, d.nz) * d.ny + y) * d.nx;
+    const T* zp2 = e + (kernels::wrap_any(z + 2, d.nz) * d.ny + y) * d.nx;
+    const int row_band =
+        (d.dims == 3 && kernels::in_band(z, d.nz, width)) + (d.dims >= 2 && kernels::in_band(y, d.ny, width));
     for (long x = 0; x < d.nx; ++x) {
-      const long xm1 = wrapped(x - 1, d.nx), xp1 = wrapped(x + 1, d.nx);
+      const long xm1 = kernels::wrap(x, -1, d.nx), xp1 = kernels::wrap(x, 1, d.nx);
       T s;
       if (order == 2) {
         s = kernels::axis_o2(c[xm1], c[x], c[xp1]);
         if (d.dims >= 2) s += kernels::axis_o2(ym1[x], c[x], yp1[x]);
         if (d.dims == 3) s += kernels::axis_o2(zm1[x], c[x], zp1[x]);
       } else {
-        const long xm2 = wrapped(x - 2, d.nx), xp2 = wrapped(x + 2, d.nx);
+        const long xm2 = kernels::wrap(x, -2, d.nx), xp2 = kernels::wrap(x, 2, d.nx);
         s = kernels::axis_o4(c[xm2], c[xm1], c[x], c[xp1], c[xp2]);
         if (d.dims >= 2) s += kernels::axis_o4(ym2[x], ym1[x], c[x], yp1[x], yp2[x]);
         if (d.dims == 3) s += kernels::axis_o4(zm2[x], zm1[x], c[x], zp1[x], zp2[x]);
       }
       const T chi2 = chi ? chi[at + x] * chi[at + x] : k.chi2;
       T v = kernels::leapfrog(c[x], prev[at + x], s, chi2, k);
-      if (absorbing) v = kernels::absorb(v, row_band + in(x, d.nx), factor);
+      if (absorbing) v = kernels::absorb(v, row_band + kernels::in_band(x, d.nx, width), factor);
       prev[at + x] = v;
     }
   }
 };
 
-// SPEC §3 reflective along one axis: the first plane takes the second's
-// values, the last the second-to-last's. Index j enumerates the cells of
-// one boundary plane; both ends are done by the same j.
+// SPEC §3 reflective along one axis: index j enumerates the lines that
+// cross it, one per cell of a boundary plane; both ends are done by the same j.
 template <class T>
 struct ReflectAxis {
   T* f;
-  long n, stride, outer_stride;  // extent of the axis, its stride, the stride of the next-slower axis
+  long n, stride;  // extent of the axis and its stride
 
   LFM_HOST_DEVICE void operator()(long j) const {
-    const long base = (j / stride) * outer_stride + j % stride;
-    f[base] = f[base + stride];
-    f[base + (n - 1) * stride] = f[base + (n - 2) * stride];
+    kernels::reflect_line(f, kernels::line_start(j, stride, n), stride, n);
   }
 };
 
@@ -126,7 +120,7 @@ void advance_thrust(State<T>& s, const Params& p, std::int64_t steps) {
       const long extent[3] = {d.nz, d.ny, d.nx};
       for (int axis = 3 - d.dims; axis < 3; ++axis) {
         const long stride = axis == 2 ? 1 : axis == 1 ? d.nx : d.nx * d.ny;
-        thrust::for_each(first, first + cells / extent[axis], ReflectAxis<T>{prev, extent[axis], stride, stride * extent[axis]});
+        thrust::for_each(first, first + cells / extent[axis], ReflectAxis<T>{prev, extent[axis], stride});
       }
     }
     std::swap(e, prev);
