@@ -47,20 +47,6 @@ bool same_bits(const Field<T>& a, const Field<T>& b) {
   return a.grid() == b.grid() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
 }
 
-CheckpointMeta meta_for(const Grid& g, Precision p, std::int64_t step) {
-  CheckpointMeta m;
-  m.version = version();
-  m.static_hash = 0x1234;
-  m.params_hash = 0x5678;
-  m.shape = g.shape();
-  m.precision = p;
-  m.step = step;
-  m.step_s = 1.5;
-  m.initial_max_abs = 0.75;
-  m.trace = {{0, 1.0, 2.0}, {step, 1.5, 2.0}};
-  return m;
-}
-
 AnyState small_state(Precision p, std::int64_t step) {
   State<double> s = random_state(cube(2, 6), 3, true);
   s.step = step;

@@ -22,17 +22,6 @@ using ::testing::HasSubstr;
 constexpr std::size_t frame_head = 8 + 4 + 8;  // magic, format version, body length
 constexpr std::size_t checksum_bytes = 8;
 
-CheckpointMeta meta_for(const Grid& g, std::int64_t step) {
-  CheckpointMeta m;
-  m.version = version();
-  m.static_hash = 0x1234;
-  m.params_hash = 0x5678;
-  m.shape = g.shape();
-  m.step = step;
-  m.trace = {{0, 1.0, 2.0}, {step, 1.5, 2.0}};
-  return m;
-}
-
 std::string encoded(const CheckpointMeta& m) {
   State<double> s = random_state(Grid(m.shape), 5, false);
   s.step = m.step;
@@ -77,7 +66,7 @@ std::string refusal(const std::string& bytes) {
 
 class CheckpointRules : public ::testing::Test {
  protected:
-  const CheckpointMeta meta = meta_for(cube(2, 5), 7);
+  const CheckpointMeta meta = meta_for(cube(2, 5), Precision::float64, 7);
   std::string bytes = encoded(meta);
 };
 

@@ -44,13 +44,18 @@ def test_memory_flat_over_10000_small_calls(rng):
     assert grown < 2 * 2**20, f"RSS grew by {grown / 2**20:.1f} MiB over 2000 rounds (10^4 calls)"
 
 
-def test_gil_released_while_advancing(rng):
-    E, E_prev = random_pair(rng, (48, 48, 48))
-    sim = lfm.Simulation(E, E_prev, P, backend="cpu")
+def seconds_per_step(sim):
+    """Time of one step of `sim`, from 10 steps after 2 of warm-up."""
     sim.advance(2)
     start = time.perf_counter()
     sim.advance(10)
-    per_step = (time.perf_counter() - start) / 10
+    return (time.perf_counter() - start) / 10
+
+
+def test_gil_released_while_advancing(rng):
+    E, E_prev = random_pair(rng, (48, 48, 48))
+    sim = lfm.Simulation(E, E_prev, P, backend="cpu")
+    per_step = seconds_per_step(sim)
     steps = max(20, int(1.0 / per_step))  # about a second of stepping
 
     ticks = []
@@ -81,10 +86,7 @@ def test_gil_released_while_advancing(rng):
 def test_ctrl_c_stops_between_chunks(rng):
     E, E_prev = random_pair(rng, (32, 32, 32))
     sim = lfm.Simulation(E, E_prev, P, backend="cpu")
-    sim.advance(2)
-    start = time.perf_counter()
-    sim.advance(10)
-    per_step = (time.perf_counter() - start) / 10
+    per_step = seconds_per_step(sim)
     steps = int(30.0 / per_step)  # half a minute: the signal comes after 0.3 s
 
     timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))

@@ -2,6 +2,8 @@
 
 #include <random>
 
+#include "lattice/build_info.hpp"
+
 namespace lfm::testing {
 
 Grid cube(int dims, std::size_t n) {
@@ -34,6 +36,20 @@ Params test_params(int order, Boundary boundary, double gamma) {
   p.gamma_damp = gamma;
   p.absorb_width = 2;
   return p;
+}
+
+CheckpointMeta meta_for(const Grid& g, Precision p, std::int64_t step) {
+  CheckpointMeta m;
+  m.version = version();
+  m.static_hash = 0x1234;
+  m.params_hash = 0x5678;
+  m.shape = g.shape();
+  m.precision = p;
+  m.step = step;
+  m.step_s = 1.5;
+  m.initial_max_abs = 0.75;
+  m.trace = {{0, 1.0, 2.0}, {step, 1.5, 2.0}};
+  return m;
 }
 
 }  // namespace lfm::testing

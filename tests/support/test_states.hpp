@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "lattice/checkpoint.hpp"
 #include "lattice/params.hpp"
 #include "lattice/state.hpp"
 
@@ -16,5 +17,9 @@ State<double> random_state(const Grid& g, std::uint64_t seed, bool chi_field);
 
 // Stable defaults for tests: dt = 0.2, dx = 1, χ = 0.3.
 Params test_params(int order, Boundary boundary = Boundary::periodic, double gamma = 0.0);
+
+// Checkpoint metadata of this version for a state on `g` at `step`, with
+// fixed hashes, timings and a two-record trace (step 0 and `step`).
+CheckpointMeta meta_for(const Grid& g, Precision p, std::int64_t step);
 
 }  // namespace lfm::testing
