@@ -12,7 +12,8 @@
 #include "lattice/perf/bench.hpp"
 #include "lattice/run.hpp"
 #include "perf_json.hpp"
-#include "run_output.hpp"
+#include "lattice/build_info.hpp"
+#include "lattice/run_outputs.hpp"
 #include "table.hpp"
 
 namespace fs = std::filesystem;

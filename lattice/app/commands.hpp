@@ -115,8 +115,6 @@ std::filesystem::path prepare_out_dir(const std::filesystem::path& out, const st
 // Writes to a temporary name beside `path` and renames: no partial files.
 void write_text_atomically(const std::filesystem::path& path, const std::string& text);
 std::string read_text_file(const std::filesystem::path& path);
-// "2026-11-24T21:33:05Z": when a record was made.
-std::string utc_now();
 // 'text' with quotes doubled: a string literal for a gnuplot script.
 std::string gnuplot_quoted(const std::string& s);
 // Runs gnuplot on `script` with a PNG terminal of that size writing `png`

@@ -17,6 +17,7 @@
 
 #include "commands.hpp"
 #include "lattice/backend.hpp"
+#include "lattice/build_info.hpp"
 #include "lattice/error.hpp"
 #include "lattice/perf/promotion.hpp"
 #include "table.hpp"

@@ -3,6 +3,7 @@
 // by one backend, with every output written atomically into one directory.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "snapshot_cli.hpp"
 #include "lattice/run.hpp"
 #include "lattice/run_directory.hpp"
+#include "lattice/run_job.hpp"
 #include "lattice/workloads.hpp"
 
 namespace lfm::app {
@@ -30,41 +32,27 @@ struct RunArgs {
   bool allow_unstable = false;
   SnapshotArgs snapshot;
   std::string command_line;
-  // Reliability (checkpointing.hpp, memory_check.hpp).
+  // Reliability (lattice/run_job.hpp, lattice/memory_check.hpp).
   std::int64_t checkpoint_every = 0;  // 0: no checkpoints
   int keep_checkpoints = 2;
   double blowup_factor = 1e6;         // 0: stop on NaN/Inf only
   std::optional<std::string> memory_limit;
 };
 
-class CheckpointWriter;
 class StopSignals;
-
-// How a prepared problem is stepped and where its outputs go; shared by
-// `lfm run` and `lfm resume`.
-struct RunPlan {
-  std::string backend;
-  std::string command_line;
-  RunDirectory* dir = nullptr;         // locked and owned: where every output goes
-  const StopSignals* stop = nullptr;   // installed before `dir` was opened
-  bool quiet = false;
-  std::int64_t steps = 0;              // the step the run ends at
-  std::int64_t steps_requested = 0;    // as recorded in summary.json
-  std::int64_t diagnostics_every = 0;
-  std::int64_t checkpoint_every = 0;
-  double blowup_factor = 0;
-  CheckpointWriter* checkpoints = nullptr;  // null: no checkpoints
-  const RunResult* resumed = nullptr;       // lfm resume: what the checkpoint holds
-  // Snapshots: a resumed run continues the series it finds in `dir`.
-  std::optional<SnapshotOptions> snapshot;
-};
 
 // Exit codes beyond 0 done, 2 bad input and 3 diverged.
 inline constexpr int exit_write_failed = 5;  // an output could not be written
 
-// Steps the problem and writes its outputs; returns the exit code: 0 done,
-// 3 diverged, 128 + signal number when SIGINT/SIGTERM/SIGHUP stopped it.
-int run_problem(Problem& problem, const RunPlan& plan);
+// "lfm: TEXT" on stderr: a notice about the run directory or its checkpoints.
+void print_notice(const std::string& text);
+
+// Runs `job` (a new or a resumed run of `problem` into `dir`) with the
+// command line's progress line and stop signals, then prints its summary
+// or how it stopped. Returns the exit code: 0 done, 3 diverged,
+// 128 + signal number when SIGINT/SIGTERM/SIGHUP stopped it.
+int run_in_directory(const Problem& problem, const RunDirectory& dir, bool quiet, const StopSignals& stop,
+                     const std::function<JobOutcome(const JobHooks&)>& job);
 
 // Returns the process exit code: 0 done, 3 the field diverged (outputs kept
 // up to the step where it did), 128 + signal when stopped by SIGINT/SIGTERM.

@@ -1,11 +1,11 @@
 #pragma once
 // `lfm run`'s snapshot options, checked before anything is written, and
-// what the run reports about its snapshots (summary.json and the printout).
+// the printout of what the run wrote.
 #include <cstdint>
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 
+#include "lattice/run_outputs.hpp"
 #include "lattice/snapshot.hpp"
 
 namespace CLI {
@@ -27,14 +27,6 @@ void add_snapshot_options(CLI::App& run, SnapshotArgs& a);
 // for another snapshot option given without --snapshot-every.
 std::optional<SnapshotOptions> snapshot_options(const SnapshotArgs& a);
 
-struct SnapshotReport {
-  SnapshotOptions options;
-  SnapshotStats stats;
-};
-
-// The "snapshots" object of summary.json: what was written, the compression
-// ratio, the writer's throughput and whether the time loop waited.
-nlohmann::ordered_json snapshot_summary(const SnapshotReport& r);
 void print_snapshot_summary(const SnapshotReport& r);
 
 // "812 B", "45.3 kB", "671.1 MB", "1.20 GB" (powers of 1000, as MB/s).

@@ -15,10 +15,11 @@ import numpy as np
 
 from . import _arrays, _core
 from ._arrays import empty
+from ._runs import resume, run
 from ._simulation import Simulation
 
 __version__: str = _core.__version__
-__all__ = ["Simulation", "lattice_step", "backends", "empty", "BackendInfo", "__version__"]
+__all__ = ["Simulation", "lattice_step", "run", "resume", "backends", "empty", "BackendInfo", "__version__"]
 
 
 class BackendInfo(NamedTuple):

@@ -27,3 +27,27 @@ def lattice_step(E: np.ndarray, E_prev: np.ndarray, params_json: str, chi: np.nd
                  allow_unstable: bool) -> np.ndarray: ...
 def backends() -> list[tuple[str, bool, str, str]]: ...
 def default_backend() -> str: ...
+
+class RunSettings:
+    backend: str
+    steps: int
+    diagnostics_every: int
+    checkpoint_every: int
+    keep_checkpoints: int
+    blowup_factor: float
+    snapshot_every: int | None
+    snapshot_fields: str | None
+    snapshot_compression: int | None
+    snapshot_float32: bool
+    def __init__(self) -> None: ...
+
+# (status, summary.json text, step reached, last checkpoint, snapshot steps, the exception that stopped it)
+RunOutcome = tuple[str, str, int, str, list[int], BaseException | None]
+Progress = Callable[[int, int, float], object] | None
+
+def run_workload(name: str, dims: int, n: int, precision: str, overrides_json: str, out: str, force: bool,
+                 settings: RunSettings, allow_unstable: bool, memory_limit: str | None, command: str,
+                 progress: Progress) -> RunOutcome: ...
+def run_arrays(E: np.ndarray, E_prev: np.ndarray, params_json: str, chi: np.ndarray | None, out: str, force: bool,
+               settings: RunSettings, allow_unstable: bool, command: str, progress: Progress) -> RunOutcome: ...
+def resume(out: str, steps_total: int | None, memory_limit: str | None, progress: Progress) -> RunOutcome: ...

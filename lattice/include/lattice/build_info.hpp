@@ -9,5 +9,6 @@ std::string compiler();      // "GNU 12.2.0"
 std::string cxx_flags();     // flags of the library's build type
 std::string cpu_model();     // from /proc/cpuinfo, or "unknown"
 unsigned hardware_threads();
+std::string utc_now();       // "2026-11-24T21:33:05Z": when a record was made
 
 }  // namespace lfm

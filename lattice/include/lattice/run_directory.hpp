@@ -31,7 +31,8 @@ class RunDirectory {
   // a symlinked directory is written through to its target), takes the
   // lock and checks ownership before anything is removed. Throws InputError
   // naming the path as the user wrote it: a foreign file in the way, a
-  // directory in use (with the holder's PID), an unwritable location.
+  // directory in use (with the holder's PID), an unwritable location; a
+  // refusal leaves the lock free and removes a directory it created.
   RunDirectory(const std::filesystem::path& requested, Open how, const Notice& notice);
   // Releases the lock. Staged files not committed are removed; a directory
   // lfm created that holds no output is removed again.
@@ -55,6 +56,8 @@ class RunDirectory {
   bool owns(const std::string& name) const;
 
  private:
+  void open(Open how, const Notice& notice);
+  void release() noexcept;
   void write_manifest() const;
   std::filesystem::path temporary_path(const std::string& name) const;
 

@@ -1,5 +1,6 @@
 #include "lattice/build_info.hpp"
 
+#include <ctime>
 #include <fstream>
 #include <thread>
 
@@ -22,5 +23,12 @@ std::string cpu_model() {
 }
 
 unsigned hardware_threads() { return std::thread::hardware_concurrency(); }
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
 
 }  // namespace lfm

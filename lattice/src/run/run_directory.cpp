@@ -46,6 +46,17 @@ fs::path resolve(const fs::path& requested) {
 
 RunDirectory::RunDirectory(const fs::path& requested, Open how, const Notice& notice)
     : requested_(requested), path_(resolve(requested)) {
+  // A refusal leaves the directory as it was and the lock free, so that a
+  // long-lived process (Python) can open it again.
+  try {
+    open(how, notice);
+  } catch (...) {
+    release();
+    throw;
+  }
+}
+
+void RunDirectory::open(Open how, const Notice& notice) {
   const std::string shown = requested_.string();
   std::error_code ec;
   const auto status = fs::status(path_, ec);
@@ -125,15 +136,19 @@ RunDirectory::RunDirectory(const fs::path& requested, Open how, const Notice& no
   write_manifest();
 }
 
-RunDirectory::~RunDirectory() {
+RunDirectory::~RunDirectory() { release(); }
+
+void RunDirectory::release() noexcept {
   std::error_code ec;
   for (const auto& name : staged_) fs::remove(temporary_path(name), ec);
-  if (!any_owned_exists(path_, owned_)) {
+  // The lock file goes only with the lock held: another holder's stays.
+  if (lock_fd_ >= 0 && !any_owned_exists(path_, owned_)) {
     fs::remove(path_ / detail::manifest_name, ec);
     fs::remove(path_ / detail::lock_name, ec);
-    if (created_) fs::remove(path_, ec);  // only when empty
   }
+  if (created_) fs::remove(path_, ec);  // only when empty
   if (lock_fd_ >= 0) ::close(lock_fd_);
+  lock_fd_ = -1;
 }
 
 fs::path RunDirectory::staged(const std::string& name) {

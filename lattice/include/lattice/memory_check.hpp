@@ -9,7 +9,7 @@
 
 #include "lattice/params.hpp"
 
-namespace lfm::app {
+namespace lfm {
 
 // Bytes for a run of `cells` cells: E, E_prev, χ and one scratch field in
 // the run's precision, plus the float64 fields a float32 run is built from.
@@ -33,4 +33,4 @@ void require_memory(double bytes, const std::optional<std::string>& memory_limit
 // "1.50 GiB"
 std::string byte_text(double bytes);
 
-}  // namespace lfm::app
+}  // namespace lfm

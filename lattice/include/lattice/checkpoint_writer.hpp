@@ -1,5 +1,5 @@
 #pragma once
-// How `lfm run --checkpoint-every` and `lfm resume` use a run directory:
+// How a checkpointed run (`lfm run --checkpoint-every`, `lfm resume`) uses its run directory:
 // DIR/checkpoints/static.bin holds the parameters, the χ field and the
 // record below; each DIR/checkpoints/step_<N>.ckpt adds E, E_prev and the
 // trace so far. The final outputs land in DIR beside them.
@@ -13,7 +13,7 @@
 #include "lattice/snapshot.hpp"
 #include "lattice/workloads.hpp"
 
-namespace lfm::app {
+namespace lfm {
 
 // What `lfm resume` needs besides the fields, kept in static.bin as JSON.
 struct ResumeRecord {
@@ -62,4 +62,4 @@ class CheckpointWriter {
 // The part of a RunResult a checkpoint carries (trace, timings, reference).
 RunResult result_so_far(const CheckpointMeta& meta);
 
-}  // namespace lfm::app
+}  // namespace lfm

@@ -1,6 +1,4 @@
-#include "run_output.hpp"
-
-#include "commands.hpp"
+#include "lattice/run_outputs.hpp"
 
 #include <unistd.h>
 
@@ -19,7 +17,7 @@
 
 namespace fs = std::filesystem;
 
-namespace lfm::app {
+namespace lfm {
 namespace {
 
 double relative_change(double from, double to) {
@@ -47,6 +45,36 @@ void stage(RunDirectory& dir, const std::string& name, const std::function<void(
     if (why.rfind(prefix, 0) == 0) why = why.substr(prefix.size());
     throw WriteError(dir.file(name).string() + ": " + why + "; nothing was replaced");
   }
+}
+
+nlohmann::ordered_json snapshot_summary(const SnapshotReport& r) {
+  const SnapshotStats& s = r.stats;
+  nlohmann::ordered_json j;
+  j["file"] = "snapshots.h5";
+  j["xdmf"] = "snapshots.xdmf";
+  j["every"] = r.options.every;
+  std::vector<std::string> fields;
+  for (const SnapshotField f : r.options.fields) fields.emplace_back(to_string(f));
+  j["fields"] = fields;
+  j["compression_level"] = r.options.compression;
+  j["float32_downcast"] = r.options.float32;
+  j["steps_captured"] = s.snapshots;
+  j["datasets"] = s.datasets;
+  j["raw_bytes"] = s.raw_bytes;
+  j["file_bytes"] = s.file_bytes;
+  j["compression_ratio"] = s.compression_ratio();
+  j["write_s"] = s.write_s;
+  j["write_MB_per_s"] = s.write_mb_per_s();
+  j["write_cpu_s"] = s.write_cpu_s;
+  j["write_MB_per_cpu_s"] = s.write_mb_per_cpu_s();
+  j["derive_s"] = s.compute_s;
+  j["queue_depth"] = s.queue_depth;
+  j["loop_copy_s"] = s.copy_s;
+  j["loop_wait_s"] = s.wait_s;
+  j["loop_waits"] = s.waits;
+  j["loop_waited"] = s.waits > 0;
+  j["drain_s"] = s.drain_s;
+  return j;
 }
 
 }  // namespace
@@ -139,4 +167,4 @@ std::string write_run_outputs(RunDirectory& dir, const Problem& problem, const R
   return summary;
 }
 
-}  // namespace lfm::app
+}  // namespace lfm

@@ -1,4 +1,4 @@
-#include "checkpointing.hpp"
+#include "lattice/checkpoint_writer.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -7,7 +7,7 @@
 
 namespace fs = std::filesystem;
 
-namespace lfm::app {
+namespace lfm {
 
 std::string ResumeRecord::to_json() const {
   nlohmann::ordered_json j;
@@ -117,4 +117,4 @@ RunResult result_so_far(const CheckpointMeta& meta) {
   return r;
 }
 
-}  // namespace lfm::app
+}  // namespace lfm

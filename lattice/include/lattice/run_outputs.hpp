@@ -8,10 +8,16 @@
 
 #include "lattice/run.hpp"
 #include "lattice/run_directory.hpp"
+#include "lattice/snapshot.hpp"
 #include "lattice/workloads.hpp"
-#include "snapshot_cli.hpp"
 
-namespace lfm::app {
+namespace lfm {
+
+// What a run's snapshot series was and what writing it cost.
+struct SnapshotReport {
+  SnapshotOptions options;
+  SnapshotStats stats;
+};
 
 struct RunRecord {
   std::string backend;
@@ -26,10 +32,12 @@ struct RunRecord {
 std::string energy_csv(const RunResult& r, double dt);
 
 // summary.json, energy.csv, E.npy, E_prev.npy and, when χ is a field,
-// chi.npy. Returns the summary text.
+// chi.npy. Returns the summary text. summary.json's "snapshots" object
+// says what was written, the compression ratio, the writer's throughput
+// and whether the time loop waited.
 // A failed write throws WriteError naming the file in `dir`; nothing
 // partial is left and the files already there stay as they were.
 std::string write_run_outputs(RunDirectory& dir, const Problem& problem, const RunResult& result,
                               const RunRecord& record);
 
-}  // namespace lfm::app
+}  // namespace lfm

@@ -1,4 +1,4 @@
-#include "memory_check.hpp"
+#include "lattice/memory_check.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -9,7 +9,7 @@
 
 #include "lattice/error.hpp"
 
-namespace lfm::app {
+namespace lfm {
 
 double estimate_run_bytes(double cells, Precision precision) {
   const double item = precision == Precision::float64 ? 8.0 : 4.0;
@@ -87,4 +87,4 @@ void require_memory(double bytes, const std::optional<std::string>& memory_limit
   }
 }
 
-}  // namespace lfm::app
+}  // namespace lfm
