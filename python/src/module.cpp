@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "arrays.hpp"
+#include "config_binding.hpp"
 #include "lattice/backend.hpp"
 #include "lattice/build_info.hpp"
 #include "lattice/error.hpp"
@@ -140,4 +141,5 @@ NB_MODULE(_core, m) {
         nb::arg("chi").noconvert().none(), "backend"_a, "allow_unstable"_a);
   m.def("backends", &backends);
   m.def("default_backend", &lfm::default_backend_name);
+  bind_config(m);
 }
