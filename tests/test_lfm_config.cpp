@@ -140,6 +140,8 @@ TEST(LfmConfig, RefusesKeysThatWouldChangeTheNumbers) {
               HasSubstr("gives both 'dt' and 'time_step'"));
   EXPECT_THAT(refusal(R"({"parameters": {"dt": 0.1, "dx": 1.0, "c": 1.0, "alpha": 2.0}})"),
               HasSubstr("both set the wave speed"));
+  EXPECT_THAT(refusal(R"({"parameters": {"dt": 0.1, "dx": 1.0, "c": -1.0}})"),
+              HasSubstr("parameters.c = -1.0; expected a number > 0"));
   EXPECT_THAT(refusal(R"({"dt": 0.2, "parameters": {"dt": 0.1, "dx": 1.0}})"),
               HasSubstr("both at the top level and in parameters"));
   EXPECT_THAT(refusal(R"({"run_settings": {"precision": "float32"}, "parameters": {"dt": 0.1, "dx": 1, "precision": "float64"}})"),

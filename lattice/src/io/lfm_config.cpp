@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -248,8 +249,8 @@ RunConfig read_lfm(const json& root, std::string_view source, const std::optiona
     if (m.count("alpha") > 0 || m.count("beta") > 0) {
       f.fail("'" + f.origin("c") + "' and alpha/beta both set the wave speed; keep one");
     }
-    if (!m["c"].is_number()) f.fail(f.origin("c") + " = " + m["c"].dump() + "; expected a number > 0");
-    const double c = m["c"].get<double>();
+    const double c = m["c"].is_number() ? m["c"].get<double>() : 0.0;
+    if (!(c > 0) || !std::isfinite(c * c)) f.fail(f.origin("c") + " = " + m["c"].dump() + "; expected a number > 0");
     lfm_json["alpha"] = c * c;  // c² = alpha / beta exactly, with beta 1
     lfm_json["beta"] = 1.0;
   }
