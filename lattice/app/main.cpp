@@ -18,6 +18,7 @@
 #include "inspect_command.hpp"
 #include "resume_command.hpp"
 #include "run_command.hpp"
+#include "run_inputs.hpp"
 #include "tune_command.hpp"
 
 namespace {
@@ -52,7 +53,9 @@ void add_run_options(CLI::App& run, lfm::app::RunArgs& a) {
   not_empty(run.add_option("--backend", a.backend,
                            "Backend name (see `lfm backends`); default " + lfm::default_backend_name()));
   run.add_option("--precision", a.precision, "float64 or float32 (overrides the config)");
-  auto* config = not_empty(run.add_option("--config", a.config, "JSON parameters (LFM names)"));
+  auto* config = not_empty(run.add_option(
+      "--config", a.config, "JSON parameters: lfm's own config, or an LFM config (README: Coming from LFM)"));
+  auto* variant = not_empty(run.add_option("--variant", a.variant, "An LFM config's variant or test, by test_id"));
   auto* init = not_empty(run.add_option("--init", a.init, "E at time level n, a .npy array"));
   auto* prev = not_empty(run.add_option("--init-prev", a.init_prev, "E at time level n-1, a .npy array"));
   not_empty(run.add_option("--chi", a.chi,
@@ -85,6 +88,7 @@ void add_run_options(CLI::App& run, lfm::app::RunArgs& a) {
   init->needs(config);
   prev->needs(config);
   config->needs(init, prev);
+  variant->needs(config);
 }
 
 // Options that take effect only beside another one are refused alone, so
@@ -261,6 +265,7 @@ int main(int argc, char** argv) {
       throw lfm::InputError(
           "lfm run needs either a WORKLOAD name or --config/--init/--init-prev, not both");
     }
+    lfm::app::take_config_steps(run_args, run->count("--steps") > 0);
     return lfm::app::run_command(run_args);
   } catch (const CLI::ParseError& e) {
     // --help and --version are parse "errors" that succeed: CLI11 prints them.

@@ -24,6 +24,7 @@ struct RunArgs {
   std::string backend;          // empty: the default backend
   std::optional<std::string> precision;
   std::filesystem::path config, init, init_prev, chi;
+  std::optional<std::string> variant;  // --variant: an LFM config's variant (test_id)
   std::vector<std::string> overrides;  // key=value, as in a JSON config
   std::int64_t diagnostics_every = 0;
   std::filesystem::path out;

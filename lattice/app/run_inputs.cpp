@@ -1,9 +1,11 @@
 #include "run_inputs.hpp"
 
 #include <cmath>
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "lattice/error.hpp"
+#include "lattice/lfm_config.hpp"
 #include "lattice/npy.hpp"
 #include "commands.hpp"
 
@@ -102,12 +104,12 @@ void require_one_dtype(const std::vector<InputArray>& arrays) {
 
 // Whether the user named the run's precision: --precision, the config's
 // "precision" key or --set precision=...
-bool precision_chosen(const RunArgs& a, const std::string& config_text) {
+bool precision_chosen(const RunArgs& a, const RunConfig& config) {
   if (a.precision) return true;
   for (const auto& kv : a.overrides) {
     if (kv.rfind("precision=", 0) == 0) return true;
   }
-  return nlohmann::json::parse(config_text).contains("precision");
+  return config.precision_given;
 }
 
 template <class T>
@@ -125,17 +127,29 @@ State<T> user_state(std::vector<InputArray>&& arrays) {
 }  // namespace
 
 Problem user_problem(const RunArgs& a) {
-  const std::string config_text = read_text_file(a.config);
-  Params p = params_from_json(config_text, a.config.string());
+  // Precedence: the config (an LFM file: parameters, then its variant), then
+  // --precision, then --set in the order given.
+  const RunConfig config = read_run_config(read_text_file(a.config), a.config.string(), a.variant);
+  if (const std::string line = ignored_keys_line(config); !line.empty()) std::cerr << "lfm: " << line << "\n";
+  for (const std::string& note : config.notes) std::cerr << "lfm: note: " << note << "\n";
+  Params p = config.params;
   if (a.precision) p.precision = parse_precision(*a.precision);
   p = apply_overrides(p, a.overrides);
   std::vector<InputArray> arrays;
   arrays.push_back({a.init, read_npy(a.init)});
   arrays.push_back({a.init_prev, read_npy(a.init_prev)});
   if (!a.chi.empty()) arrays.push_back({a.chi, read_npy(a.chi)});
-  if (!precision_chosen(a, config_text)) require_one_dtype(arrays);
+  const Grid init_grid = std::visit([](const auto& f) { return f.grid(); }, arrays[0].field);
+  require_config_shape(config, init_grid.shape(), a.init.string());
+  if (!precision_chosen(a, config)) require_one_dtype(arrays);
   if (p.precision == Precision::float32) return {"config", p, user_state<float>(std::move(arrays))};
   return {"config", p, user_state<double>(std::move(arrays))};
+}
+
+void take_config_steps(RunArgs& a, bool steps_given) {
+  if (a.config.empty()) return;
+  const RunConfig config = read_run_config(read_text_file(a.config), a.config.string(), a.variant);
+  if (!steps_given && config.steps) a.steps = *config.steps;
 }
 
 Problem workload_problem(const RunArgs& a) {

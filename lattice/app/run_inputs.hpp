@@ -9,4 +9,8 @@ namespace lfm::app {
 Problem user_problem(const RunArgs& a);
 Problem workload_problem(const RunArgs& a);
 
+// A config's `steps` (an LFM config, its variant's first) becomes the run's
+// step count unless --steps was given: --steps > variant > parameters > 100.
+void take_config_steps(RunArgs& a, bool steps_given);
+
 }  // namespace lfm::app

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import operator
+import os
+import warnings
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -30,6 +32,9 @@ class Simulation:
     shape and dtype (copied; change it with set_chi). backend: a name from
     lfm.backends(), "auto" by default as for `lfm run`.
     """
+
+    # What from_config read: steps, ignored keys, notes, variant; None otherwise.
+    config: dict[str, Any] | None = None
 
     def __init__(
         self,
@@ -61,6 +66,85 @@ class Simulation:
                 chi_field = _arrays.check_chi_field(chi, E)
         self._E, self._E_prev = E, E_prev
         self._core = _core.Simulation(E, E_prev, text, chi_field, backend, bool(allow_unstable))
+
+    @classmethod
+    def from_config(
+        cls,
+        path: str | os.PathLike[str],
+        variant: str | None = None,
+        backend: str = "auto",
+        *,
+        E: np.ndarray | None = None,
+        E_prev: np.ndarray | None = None,
+        chi: float | np.ndarray | None = None,
+        allow_unstable: bool = False,
+    ) -> Simulation:
+        """A Simulation of a config file, as `lfm run --config path` would start it.
+
+        path: lfm's own JSON config, or a config of the LFM Python code (a
+        `parameters` block, run_settings, variants or tests; README, "Coming
+        from LFM"), read by the same library code as the CLI: the same keys
+        mapped, ignored (one UserWarning naming them) and refused
+        (ValueError). variant: an LFM config's test_id, as --variant.
+
+        Neither format holds initial fields lfm can build, so E and E_prev
+        (levels n and n - 1, as --init and --init-prev) are required; they
+        are copied into new 64-byte aligned arrays in the run's precision
+        (the config's, else their common dtype), which the Simulation then
+        steps: `sim.E`, not the arrays passed. Their shape must be the
+        lattice the config asks for (grid_points, dimensions). chi: as for
+        Simulation (an array is --chi). The config's step count is
+        `sim.config["steps"]` (None when it has none); stepping is the
+        caller's: `sim.advance(sim.config["steps"])`.
+        """
+        if variant is not None and not isinstance(variant, str):
+            raise TypeError(f"variant is a {type(variant).__name__}; expected a test_id string or None")
+        source = os.fspath(path)
+        with open(source, encoding="utf-8") as f:
+            text = f.read()
+        if E is None or E_prev is None:
+            _core.read_config(text, source, variant, None, "")  # refuse a bad config first
+            raise ValueError(
+                f"{source}: a config holds no initial fields lfm can build; pass E= and E_prev= "
+                f"(levels n and n - 1, as `lfm run --config` takes --init and --init-prev)"
+            )
+        for name, a in (("E", E), ("E_prev", E_prev)):
+            if not isinstance(a, np.ndarray):
+                raise TypeError(f"{name} is a {type(a).__name__}; expected a NumPy array")
+        config = _core.read_config(text, source, variant, list(E.shape), "E")
+        params = json.loads(config["params_json"])
+        if config["precision_given"]:
+            dtype = np.dtype(params["precision"])
+        elif E.dtype != E_prev.dtype:
+            raise ValueError(
+                f"E is {E.dtype} but E_prev is {E_prev.dtype}; give the config a precision "
+                f"or pass arrays of one dtype"
+            )
+        else:
+            dtype = E.dtype
+            params["precision"] = dtype.name  # checked by Simulation: float64 or float32 only
+        if dtype.name not in ("float64", "float32"):
+            raise TypeError(f"E is {E.dtype}; expected float64 or float32")
+        if E_prev.shape != E.shape:
+            raise ValueError(f"E_prev has shape {E_prev.shape} but E {E.shape}; expected one shape")
+        fields = []
+        for a in (E, E_prev):
+            fresh = _arrays.empty(E.shape, dtype)
+            fresh[...] = a
+            fields.append(fresh)
+        if config["ignored_line"]:
+            warnings.warn(config["ignored_line"], UserWarning, stacklevel=2)
+        for note in config["notes"]:
+            warnings.warn(note, UserWarning, stacklevel=2)
+        sim = cls(fields[0], fields[1], params, chi, backend, allow_unstable=allow_unstable)
+        sim.config = {
+            "steps": config["steps"],
+            "ignored": list(config["ignored"]),
+            "notes": list(config["notes"]),
+            "variant": config["variant"] or None,
+            "lfm_format": config["lfm_format"],
+        }
+        return sim
 
     @property
     def E(self) -> np.ndarray:

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "arrays.hpp"
+#include "config_binding.hpp"
 #include "lattice/backend.hpp"
 #include "lattice/build_info.hpp"
 #include "lattice/error.hpp"
@@ -142,4 +143,5 @@ NB_MODULE(_core, m) {
   m.def("backends", &backends);
   m.def("default_backend", &lfm::default_backend_name);
   bind_runs(m);
+  bind_config(m);
 }
