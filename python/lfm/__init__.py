@@ -9,7 +9,9 @@ caller's back: an array lfm cannot use as it is raises with how to fix it.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, NamedTuple
+import json
+import operator
+from typing import Any, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
@@ -18,7 +20,8 @@ from ._arrays import empty
 from ._simulation import Simulation
 
 __version__: str = _core.__version__
-__all__ = ["Simulation", "lattice_step", "backends", "empty", "BackendInfo", "__version__"]
+__all__ = ["Simulation", "lattice_step", "exact_solution", "workload", "Workload", "validate", "backends",
+           "empty", "BackendInfo", "__version__"]
 
 
 class BackendInfo(NamedTuple):
@@ -49,6 +52,11 @@ def lattice_step(E: np.ndarray, E_prev: np.ndarray, params: Mapping[str, Any], *
     to 4, an unstable dt is refused unless allow_unstable=True, and the 2D
     order-4 Laplacian is the per-axis sum of SPEC §2. The inputs must be
     C-contiguous and aligned (no hidden copy); they may be read-only.
+
+    "auto" steps with cpu: auto chooses among backends with cpu's bits for
+    runs of many steps, and for one step none is faster. Grids under 2^20
+    cells step on the calling thread (waking OpenMP's threads for one pass
+    costs more than it saves between Python calls); the bits are the same.
     """
     _arrays.check_mapping(params)
     try:
@@ -102,3 +110,81 @@ def _prepare_step_params(params: Mapping[str, Any]) -> tuple[str, str, str | Non
         del params["chi"]  # a field: passed beside the text
     precision = params.get("precision")
     return _arrays.params_text(params), backend, precision if precision in ("float64", "float32") else None
+
+
+def exact_solution(E: np.ndarray, E_prev: np.ndarray, params: Mapping[str, Any], steps: int, *,
+                   allow_unstable: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The lattice state `steps` leapfrog steps after the pair (E, E_prev), exactly (SPEC §5).
+
+    Returns (E_n, E_{n-1}) as new float64 arrays: what a run of `steps`
+    steps from this pair holds in E and E_prev, computed without any
+    backend's stencil code. Every discrete Fourier mode of the pair evolves
+    by its own two-term recurrence (FFT, the recurrence, the inverse FFT),
+    so the answer is exact to round-off at any step count. A run agrees
+    with it to SPEC §6's tolerances: 1e-12 · max|E| in float64, 1e-4 in
+    float32 (from the same float32 pair).
+
+    Periodic boundaries and a scalar χ only (params["chi"] a number):
+    anything else raises ValueError. E and E_prev: one shape, one dtype
+    (float64 or float32, read as the values they hold).
+    """
+    _arrays.check_mapping(params)
+    _arrays.check_field("E", E, in_place=False)
+    _arrays.check_field("E_prev", E_prev, in_place=False)
+    _arrays.check_pair(E, E_prev, in_place=False)
+    steps = _count("steps", steps)
+    chi = params.get("chi")
+    if chi is not None and not _arrays.is_scalar(chi):
+        raise ValueError("params: chi is a field; the exact solution is for a scalar chi (a number)")
+    return _core.exact_solution(E, E_prev, _arrays.params_text(params), steps, bool(allow_unstable))
+
+
+class Workload(NamedTuple):
+    """A standard problem: its initial pair, χ field (None for a scalar χ) and parameters."""
+    E: np.ndarray
+    E_prev: np.ndarray
+    chi: np.ndarray | None
+    params: dict[str, Any]
+
+
+def workload(name: str, dims: int, n: int) -> Workload:
+    """The standard workload `name` (as `lfm run --workload`) on n cells per axis, float64.
+
+    wave_packet, standing_wave and plane_wave are exact travelling or
+    standing waves of the lattice with a scalar χ: exact_solution continues
+    them. gravity_well carries a χ field.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name is a {type(name).__name__}; expected a workload name such as 'wave_packet'")
+    E, E_prev, chi, text = _core.workload(name, _count("dims", dims), _count("n", n))
+    return Workload(E, E_prev, chi, json.loads(text))
+
+
+def validate(backend: str = "auto", *, against: str = "baseline",
+             precisions: Sequence[str] = ("float64", "float32")) -> dict[str, Any]:
+    """`lfm validate BACKEND --against AGAINST --precision ...` as a dict: validation.json's keys.
+
+    Runs the standard matrix of SPEC §6 (every dimension, both stencil
+    orders, every boundary, χ scalar and field, γ zero and not, each
+    precision; small grids for 100 steps and threaded sizes for 10) with
+    the backend and the reference, and returns backend, reference, steps,
+    passed, failures and one entry per case (case, shape, threads, steps,
+    max_abs_error, max_rel_error, energy_rel_diff, field_tolerance,
+    energy_tolerance, passed). Seconds to a minute; the GIL is released.
+    """
+    for what, value in (("backend", backend), ("against", against)):
+        if not isinstance(value, str):
+            raise TypeError(f"{what} is a {type(value).__name__}; expected a backend name such as 'cpu'")
+    if isinstance(precisions, str):
+        precisions = [precisions]
+    return json.loads(_core.validation_json(backend, against, [str(p) for p in precisions]))
+
+
+def _count(name: str, value: Any) -> int:
+    try:
+        n = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{name} is a {type(value).__name__}; expected an integer") from None
+    if n < 0:
+        raise ValueError(f"{name} = {n} is negative; expected an integer >= 0")
+    return n

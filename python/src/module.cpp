@@ -24,6 +24,7 @@
 #include "lattice/backend.hpp"
 #include "lattice/build_info.hpp"
 #include "lattice/error.hpp"
+#include "references.hpp"
 #include "simulation.hpp"
 
 namespace nb = nanobind;
@@ -240,4 +241,5 @@ NB_MODULE(_core, m) {
         nb::arg("chi").noconvert().none(), "backend"_a, "allow_unstable"_a);
   m.def("backends", &backends);
   m.def("default_backend", &lfm::default_backend_name);
+  bind_references(m);
 }
