@@ -20,7 +20,7 @@ from ._arrays import empty
 from ._simulation import Simulation
 
 __version__: str = _core.__version__
-__all__ = ["Simulation", "lattice_step", "exact_solution", "workload", "Workload", "validate", "backends",
+__all__ = ["Simulation", "lattice_step", "exact_solution", "workload", "Workload", "validate", "bench", "backends",
            "empty", "BackendInfo", "__version__"]
 
 
@@ -178,6 +178,35 @@ def validate(backend: str = "auto", *, against: str = "baseline",
     if isinstance(precisions, str):
         precisions = [precisions]
     return json.loads(_core.validation_json(backend, against, [str(p) for p in precisions]))
+
+
+def bench(backend: str = "auto", *, against: str = "baseline", workload: str = "wave_packet", dims: int = 3,
+          n: int | Sequence[int] = (64, 128), precision: str = "float64", reps: int = 10, warmup: int = 2,
+          min_rep_seconds: float = 0.2, skip_validation: bool = False) -> dict[str, Any]:
+    """`lfm bench BACKEND --against AGAINST ...` as a dict: bench.json's keys (without --numpy's).
+
+    Validates the backend first (as validate(backend, against=against,
+    precisions=[precision])) and raises RuntimeError, timing nothing, when
+    it fails; skip_validation=True times it anyway and records that. Then,
+    at each size n (cells per axis), the reference and the backend step the
+    workload in interleaved repetitions (`reps` timed after `warmup`, each
+    at least min_rep_seconds), and the stream triad is measured on one
+    thread and on all. The record holds, per size, each side's seconds per
+    step (samples, median and its 95% interval), cells/s, GB/s and their
+    fraction of the triad, the speedup with its interval, and the resources
+    used; besides them the machine and the validation summary.
+    """
+    for what, value in (("backend", backend), ("against", against), ("workload", workload),
+                        ("precision", precision)):
+        if not isinstance(value, str):
+            raise TypeError(f"{what} is a {type(value).__name__}; expected a name")
+    sizes = [n] if not isinstance(n, Sequence) else list(n)
+    sizes = [_count("n", size) for size in sizes]
+    if reps < 10:
+        raise ValueError(f"reps = {reps}; expected >= 10 for a median and its confidence interval")
+    return json.loads(_core.bench_json(backend, against, workload, _count("dims", dims), sizes, precision,
+                                       _count("warmup", warmup), _count("reps", reps), float(min_rep_seconds),
+                                       bool(skip_validation)))
 
 
 def _count(name: str, value: Any) -> int:

@@ -1,6 +1,7 @@
 // The library's references for Python: SPEC §5's exact lattice evolution
 // (lattice/oracle.hpp), the standard workloads (lattice/workloads.hpp) and
-// the validation matrix of `lfm validate` (lattice/perf/validation.hpp).
+// the validation matrix of `lfm validate` (lattice/perf/validation.hpp) and
+// the measurements of `lfm bench` (lattice/perf/bench_record.hpp).
 // The computations are the library's; these functions convert.
 #include "references.hpp"
 
@@ -9,12 +10,15 @@
 
 #include <cmath>
 #include <cstring>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "arrays.hpp"
 #include "lattice/backend.hpp"
 #include "lattice/oracle.hpp"
+#include "lattice/perf/bench_record.hpp"
 #include "lattice/perf/validation.hpp"
 #include "lattice/workloads.hpp"
 #include "simulation.hpp"
@@ -71,6 +75,37 @@ std::string validation_json(const std::string& backend, const std::string& refer
   return perf::to_json(perf::validate_backend(backend, reference, parsed));
 }
 
+// bench.json's text (`lfm bench` without --numpy): validation first unless
+// skipped, nothing timed when it fails.
+std::string bench_json(const std::string& backend, const std::string& reference, const std::string& workload,
+                       int dims, const std::vector<std::size_t>& sizes, const std::string& precision, int warmup,
+                       int repetitions, double min_rep_seconds, bool skip_validation) {
+  perf::BenchRequest request;
+  request.backend = backend;
+  request.reference = reference;
+  request.workload = workload;
+  request.dims = dims;
+  request.sizes = sizes;
+  request.precision = parse_precision(precision);
+  request.warmup = warmup;
+  request.repetitions = repetitions;
+  request.min_rep_seconds = min_rep_seconds;
+  perf::check_bench(request);  // before the validation's seconds
+  nb::gil_scoped_release release;
+  std::optional<perf::ValidationReport> validation;
+  if (!skip_validation) {
+    validation = perf::validate_backend(backend, reference, {request.precision});
+    if (!validation->passed()) {
+      throw std::runtime_error("bench refused: " + backend + " fails validation against " + reference + " (" +
+                               std::to_string(validation->failures()) + " of " +
+                               std::to_string(validation->cases.size()) + " cases); fix it first (lfm.validate('" +
+                               backend + "'))");
+    }
+  }
+  const perf::BenchResult result = perf::run_bench(request, [](const std::string&) {});
+  return perf::bench_json(request, validation ? &*validation : nullptr, result);
+}
+
 }  // namespace
 
 void bind_references(nb::module_& m) {
@@ -78,6 +113,9 @@ void bind_references(nb::module_& m) {
         nb::arg("params_json"), nb::arg("steps"), nb::arg("allow_unstable"));
   m.def("workload", &workload, nb::arg("name"), nb::arg("dims"), nb::arg("n"));
   m.def("validation_json", &validation_json, nb::arg("backend"), nb::arg("reference"), nb::arg("precisions"));
+  m.def("bench_json", &bench_json, nb::arg("backend"), nb::arg("reference"), nb::arg("workload"), nb::arg("dims"),
+        nb::arg("sizes"), nb::arg("precision"), nb::arg("warmup"), nb::arg("repetitions"),
+        nb::arg("min_rep_seconds"), nb::arg("skip_validation"));
 }
 
 }  // namespace lfm::python
