@@ -61,11 +61,12 @@ bool reads_E_only(std::string_view name) { return name == "cpu"; }
 // A loop of lattice_step calls does Python work between steps, so the
 // OpenMP workers have gone to sleep by the next call: waking them and
 // joining them costs tens of microseconds on an idle machine, and on a
-// loaded one a worker waits for a time slice (a 32³ step measured 17 ms
-// with two threads against 0.1 ms with one, perf_tests/python_overhead.py).
-// Fields up to this size fit the last-level cache, where one thread's pass
-// takes about a millisecond; larger ones take the backend's threads. The
-// fields do not depend on the thread count (each row is its own task).
+// loaded one a worker waits for a time slice, which at 32³ made a step two
+// orders of magnitude slower than on one thread (perf_tests/
+// python_overhead.py shows it). Up to this size, where `auto` takes cpu
+// unprobed, one thread's pass is a few milliseconds at most; larger grids
+// take the backend's threads. The fields do not depend on the thread count
+// (each row is its own task).
 constexpr std::size_t one_thread_cells = std::size_t{1} << 20;
 
 // Sets the calling thread's OpenMP thread count for the scope, then puts
