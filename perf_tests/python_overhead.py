@@ -7,12 +7,17 @@ binding, not a gate: prints medians and spreads, asserts nothing.
    (summary.json) is the time inside Backend::advance: the Python figure
    adds chunking, signal checks and, for an odd step count, the pass that
    puts the newest level back in the caller's E.
-2. lfm.lattice_step against one NumPy leapfrog step (np.roll stencil, the
-   way LFM's own lattice_step computes) at 512 cells (1D) and 64³: the
-   per-call price of the binding where a step is cheap, and where it is not.
+2. lfm.lattice_step (default backend, float64) against one step of the
+   NumPy transcription in numpy_step.py (np.roll passes, the way LFM's own
+   lattice_step computes) at 512 cells (1D) and 8³, 16³, 32³, 64³, 128³:
+   the per-call price of the binding where a step is cheap, and the
+   speedup where it is not. Each repetition times a batch of calls of each
+   (the batch lasts about 50 ms of NumPy); the ratio is taken repetition by
+   repetition, so a change in the machine's load falls on both sides.
 
-Repetitions are interleaved (A, B, A, B, ...) after one warm-up each.
-  usage: python perf_tests/python_overhead.py [--reps 10] [--lfm build/release/bin/lfm]
+Repetitions are interleaved (A, B, A, B, ...), the order alternating, after
+one warm-up each. Medians, interquartile ranges and minima are printed.
+  usage: python perf_tests/python_overhead.py [--reps 10] [--only step|advance] [--lfm build/release/bin/lfm]
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import pathlib
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -30,12 +36,16 @@ import numpy as np
 
 import lfm
 
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+import numpy_step  # noqa: E402  (the transcription `lfm bench --numpy` times)
+
 PARAMS = {"dt": 0.25, "dx": 1.0, "chi": 0.1}
-
-
-def numpy_step(E, E_prev, p):
-    lap = sum(np.roll(E, 1, a) + np.roll(E, -1, a) - 2 * E for a in range(E.ndim)) / (p["dx"] ** 2)
-    return 2 * E - E_prev + p["dt"] ** 2 * (lap - p["chi"] ** 2 * E)
+# The same problem in numpy_step's names: c² = alpha/beta = 1, no damping.
+NUMPY_PARAMS = {"dt": 0.25, "dx": 1.0, "c2": 1.0, "chi": 0.1, "gamma": 0.0, "order": 2}
+STEP_SHAPES = [(512,), (8, 8, 8), (16, 16, 16), (32, 32, 32), (64, 64, 64), (128, 128, 128)]
+# Seconds of NumPy stepping per repetition: long enough that the timer's
+# resolution and one scheduler tick are small beside it.
+BATCH_SECONDS = 0.05
 
 
 def spread(times):
@@ -83,41 +93,55 @@ def advance_vs_cli(cli, reps, steps):
     print(f"  ratio python/C++    median {statistics.median(ratio):.3f}, range {min(ratio):.3f}-{max(ratio):.3f}")
 
 
-def step_vs_numpy(shape, reps, calls):
+def timed(f, calls):
+    start = time.perf_counter()
+    for _ in range(calls):
+        f()
+    return (time.perf_counter() - start) / calls
+
+
+def step_vs_numpy(shape, reps):
     E, P = initial(shape)
-    ours, theirs = [], []
-    for rep in range(reps + 1):
-        start = time.perf_counter()
-        for _ in range(calls):
-            lfm.lattice_step(E, P, PARAMS)
-        t_ours = (time.perf_counter() - start) / calls
-        start = time.perf_counter()
-        for _ in range(calls):
-            numpy_step(E, P, PARAMS)
-        t_np = (time.perf_counter() - start) / calls
-        if rep:
-            ours.append(t_ours)
-            theirs.append(t_np)
-    ratio = [b / a for a, b in zip(ours, theirs)]
+    ours = lambda: lfm.lattice_step(E, P, PARAMS)  # noqa: E731
+    theirs = lambda: numpy_step.step(E, P, NUMPY_PARAMS)[0]  # noqa: E731
+    # The two compute one step of one scheme: a timing of a wrong answer is no timing.
+    worst = float(np.max(np.abs(ours() - theirs())))
+    if worst > 1e-12 * float(np.max(np.abs(E))):
+        raise SystemExit(f"lattice_step and the NumPy step differ by {worst:.3e} at {shape}")
+    one = statistics.median(timed(theirs, 1) for _ in range(3))
+    calls = max(3, round(BATCH_SECONDS / one))
+    timed(ours, calls)  # warm-ups: the backend made, the result's pages touched
+    timed(theirs, calls)
+    lfm_times, numpy_times = [], []
+    for rep in range(reps):
+        pair = [(ours, lfm_times), (theirs, numpy_times)]
+        for f, times in pair if rep % 2 == 0 else pair[::-1]:
+            times.append(timed(f, calls))
+    ratio = [b / a for a, b in zip(lfm_times, numpy_times)]
+    q = statistics.quantiles(ratio, n=4)
     cells = "x".join(map(str, shape))
     print(f"one step at {cells} ({calls} calls per repetition), per call:")
-    print(f"  lfm.lattice_step    {spread(ours)}")
-    print(f"  NumPy np.roll step  {spread(theirs)}")
-    print(f"  speedup numpy/lfm   median {statistics.median(ratio):.2f}x, range {min(ratio):.2f}-{max(ratio):.2f}x")
+    print(f"  lfm.lattice_step    {spread(lfm_times)}")
+    print(f"  NumPy np.roll step  {spread(numpy_times)}")
+    print(f"  speedup numpy/lfm   median {statistics.median(ratio):.2f}x, IQR {q[0]:.2f}-{q[2]:.2f}x, "
+          f"range {min(ratio):.2f}-{max(ratio):.2f}x")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=10)
     parser.add_argument("--lfm", default=shutil.which("lfm") or "build/release/bin/lfm")
+    parser.add_argument("--only", choices=["step", "advance"], help="run one of the two comparisons")
     args = parser.parse_args()
     if args.reps < 10:
         parser.error("--reps: at least 10")
     print(f"lfm {lfm.__version__}, numpy {np.__version__}")
-    for steps in (20, 21):
-        advance_vs_cli(args.lfm, args.reps, steps)
-    step_vs_numpy((512,), args.reps, 2000)
-    step_vs_numpy((64, 64, 64), args.reps, 20)
+    if args.only != "step":
+        for steps in (20, 21):
+            advance_vs_cli(args.lfm, args.reps, steps)
+    if args.only != "advance":
+        for shape in STEP_SHAPES:
+            step_vs_numpy(shape, args.reps)
 
 
 if __name__ == "__main__":

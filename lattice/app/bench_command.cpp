@@ -1,14 +1,17 @@
 // `lfm bench B [--against REF]`: validation first, then REF and B timed
 // interleaved at each size, with statistics and the fraction of the stream
-// bandwidth measured in the same run. Writes bench.json.
+// bandwidth measured in the same run (lattice/perf/bench_record.hpp, which
+// the Python module's lfm.bench shares). Writes bench.json.
 #include <cstdio>
 #include <iostream>
-#include <tuple>
+#include <optional>
+#include <utility>
 
 #include "commands.hpp"
 #include "lattice/backend.hpp"
 #include "lattice/error.hpp"
 #include "lattice/perf/bench.hpp"
+#include "lattice/perf/bench_record.hpp"
 #include "perf_json.hpp"
 #include "table.hpp"
 
@@ -56,54 +59,39 @@ int bench_command(const BenchArgs& a) {
   if (a.reps < 10) {
     throw InputError("--reps = " + std::to_string(a.reps) + "; expected >= 10 for a median and its CI");
   }
-  const std::vector<std::size_t> sizes = a.size.n.empty() ? std::vector<std::size_t>{64, 128} : a.size.n;
-  check_sizes(a.size, sizes);
+  perf::BenchRequest request;
+  request.backend = a.backend;
+  request.reference = a.against;
+  request.workload = a.size.workload;
+  request.dims = a.size.dim;
+  if (!a.size.n.empty()) request.sizes = a.size.n;
+  request.precision = precision;
+  request.warmup = a.warmup;
+  request.repetitions = a.reps;
+  request.min_rep_seconds = a.min_rep_seconds;
+  perf::check_bench(request);
   if (a.numpy && a.size.workload != "wave_packet") {
     throw InputError("--numpy times the NumPy transcription of wave_packet only; --workload is " +
                      a.size.workload);
   }
-  find_backend(a.backend);
-  find_backend(a.against);
   const auto out = prepare_out_dir(a.out, a.backend);
   const perf::Contender ref{a.against, precision}, cand{a.backend, precision};
 
-  nlohmann::ordered_json record;
-  record["backend"] = a.backend;
-  record["reference"] = a.against;
-  record["workload"] = a.size.workload;
-  record["precision"] = a.size.precision;
+  std::optional<perf::ValidationReport> validation;
   if (a.skip_validation) {
     std::cout << "WARNING: validation skipped (--skip-validation); these timings are unvalidated\n";
-    record["validation"] = {{"skipped", true}};
   } else {
-    const auto report = validate_and_print(a.backend, a.against, {precision}, false);
-    record["validation"] = {{"skipped", false}, {"passed", report.passed()},
-                            {"cases", report.cases.size()}, {"failures", report.failures()}};
-    if (!report.passed()) {
+    validation = validate_and_print(a.backend, a.against, {precision}, false);
+    if (!validation->passed()) {
       std::cerr << "lfm: bench refused: " << a.backend << " fails validation against "
                 << a.against << "; fix it first (lfm validate " << a.backend << ")\n";
       return exit_not_validated;
     }
   }
 
-  const bool chi_field = a.size.workload == "gravity_well";
-  const double bytes = perf::compulsory_bytes_per_cell(precision, chi_field);
-  record["compulsory_bytes_per_cell"] = bytes;
-
-  struct Measured {
-    std::size_t n;
-    perf::PairTimings timings;
-    perf::ResourceUsage usage;
-  };
-  std::vector<Measured> measured;
-  for (const std::size_t n : sizes) {
-    std::cout << "timing " << n << "^" << a.size.dim << "..." << std::endl;
-    perf::ResourceMonitor monitor;
-    monitor.start();
-    perf::PairTimings timings =
-        perf::measure_interleaved(ref, cand, {a.size.workload, a.size.dim, n, a.warmup, a.reps, a.min_rep_seconds});
-    measured.push_back({n, std::move(timings), monitor.stop()});
-  }
+  const perf::BenchResult result =
+      perf::run_bench(request, [](const std::string& stage) { std::cout << stage << std::endl; });
+  const auto& measured = result.sizes;
 
   std::vector<std::vector<double>> numpy_times(measured.size());
   if (a.numpy) {
@@ -114,44 +102,24 @@ int bench_command(const BenchArgs& a) {
       if (numpy_times[i].empty()) std::cout << "NumPy not timed: " << why << "\n";
     }
   }
-
-  // After the timings, so that its 1.5 GiB of arrays does not set the
-  // process's peak memory seen while the backends ran.
-  std::cout << "measuring stream triad bandwidth..." << std::endl;
-  const perf::StreamResult triad1 = perf::stream_triad(1);
-  const perf::StreamResult triad_all =
-      perf::stream_triad(static_cast<int>(perf::machine_info().logical_cores));
-  record["machine"] = to_json(perf::machine_info());
-  record["stream_triad"] = {to_json(triad1), to_json(triad_all)};
+  const perf::StreamResult& triad1 = result.triad_one_thread;
+  const perf::StreamResult& triad_all = result.triad_all_threads;
+  auto record = nlohmann::ordered_json::parse(
+      perf::bench_json(request, validation ? &*validation : nullptr, result));
+  const double bytes = record["compulsory_bytes_per_cell"].get<double>();
 
   Table t({"size", "backend", "median ms", "stddev", "95% CI (ms)", "cells/s", "GB/s", "triad 1T",
            std::string("triad ").append(std::to_string(triad_all.threads)).append("T"), "peak RSS"});
   for (std::size_t i = 0; i < measured.size(); ++i) {
     const auto& [n, timings, usage] = measured[i];
-    const auto speed = stats::speedup(timings.reference.seconds_per_step, timings.candidate.seconds_per_step);
-    nlohmann::ordered_json size;
-    size["dims"] = a.size.dim;
-    size["n"] = n;
-    size["cells"] = timings.cells;
-    size["steps_per_rep"] = timings.steps_per_rep;
-    size["warmup"] = a.warmup;
-    size["resources"] = to_json(usage);
+    auto& size = record["sizes"][i];
     std::string size_label = std::to_string(n);
     size_label.append("^").append(std::to_string(a.size.dim));
     const std::string rss = fmt(static_cast<double>(usage.peak_rss_bytes) / (1 << 20), 4).append(" MiB");
-    for (const auto& [name, side, label] :
-         {std::tuple{"reference", &timings.reference, ref.label()},
-          std::tuple{"candidate", &timings.candidate, cand.label()}}) {
+    for (const auto& [side, label] : {std::pair{&timings.reference, ref.label()},
+                                      std::pair{&timings.candidate, cand.label()}}) {
       const stats::Summary s = stats::summarize(side->seconds_per_step);
       const Rates r = rates(s.median, timings.cells, bytes);
-      auto j = timing_json(side->seconds_per_step);
-      j["cells_per_s"] = r.cells_per_s;
-      j["gb_per_s"] = r.gbs;
-      j["fraction_of_triad_1thread"] = r.gbs / triad1.best_gbs;
-      j["fraction_of_triad_all_threads"] = r.gbs / triad_all.best_gbs;
-      if (!side->tuning.empty()) j["tuning"] = side->tuning;
-      j["tuning_seconds"] = side->tuning_seconds;  // apart from the timed steps
-      size[name] = j;
       t.add({size_label, label, fmt(1e3 * s.median, 4), fmt(1e3 * s.stddev, 2),
              interval(1e3 * s.ci_low, 1e3 * s.ci_high, 4), sci(r.cells_per_s), fmt(r.gbs, 3),
              percent(r.gbs / triad1.best_gbs), percent(r.gbs / triad_all.best_gbs), rss});
@@ -162,7 +130,7 @@ int bench_command(const BenchArgs& a) {
                   << " s (not timed as stepping)\n";
       }
     }
-    size["speedup"] = {{"estimate", speed.estimate}, {"ci95", {speed.ci_low, speed.ci_high}}};
+    const auto speed = stats::speedup(timings.reference.seconds_per_step, timings.candidate.seconds_per_step);
     t.add({"", "speedup", fmt(speed.estimate, 3).append("x"), "", interval(speed.ci_low, speed.ci_high),
            "", "", "", "", ""});
     if (!numpy_times[i].empty()) {
@@ -176,7 +144,6 @@ int bench_command(const BenchArgs& a) {
       t.add({"", "speedup over numpy", fmt(over.estimate, 3).append("x"), "", interval(over.ci_low, over.ci_high),
              "", "", "", "", ""});
     }
-    record["sizes"].push_back(size);
   }
 
   std::cout << "bench " << cand.label() << " against " << ref.label() << ", " << a.size.workload << " "

@@ -1,20 +1,11 @@
 #pragma once
-// JSON pieces shared by the pipeline's records, so that every record names
-// its machine and its statistics the same way.
-#include <nlohmann/json.hpp>
-#include <span>
-
-#include "lattice/perf/machine.hpp"
-#include "lattice/perf/stats.hpp"
+// The records' JSON pieces, which live in the library (lattice/perf/json.hpp)
+// since the Python module writes the same records.
+#include "lattice/perf/json.hpp"
 
 namespace lfm::app {
 
-nlohmann::ordered_json to_json(const perf::MachineInfo& m);
-nlohmann::ordered_json to_json(const perf::StreamResult& s);
-nlohmann::ordered_json to_json(const perf::ResourceUsage& r);
-nlohmann::ordered_json to_json(const perf::HardwareCounters& c);
-// Summary of seconds-per-step samples, with the samples themselves (so that
-// `lfm compare` can test them later).
-nlohmann::ordered_json timing_json(std::span<const double> seconds_per_step);
+using perf::timing_json;
+using perf::to_json;
 
 }  // namespace lfm::app
