@@ -7,13 +7,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash ci/install-deps.sh
+# Each stage says how long it took, so that the run's time can be read
+# off its log.
+stage() {
+  local start=$SECONDS
+  "$@"
+  echo "ci: $* took $((SECONDS - start)) s (total $SECONDS s)"
+}
+
+stage bash ci/install-deps.sh
 # `cmake -S . -B build` as a user types it: the default generator must
 # configure and generate too (the presets use Ninja).
-cmake -S . -B build/default-generator >/dev/null
-cmake --workflow --preset correctness
-ctest --preset performance
-bash ci/python.sh
-bash ci/sanitizers.sh
-bash ci/tsan.sh
-bash ci/fuzz.sh "${LFM_FUZZ_SECONDS:-60}"
+stage bash -c 'cmake -S . -B build/default-generator >/dev/null'
+stage cmake --workflow --preset correctness
+stage ctest --preset performance
+stage bash ci/python.sh
+stage bash ci/sanitizers.sh
+stage bash ci/tsan.sh
+stage bash ci/fuzz.sh "${LFM_FUZZ_SECONDS:-60}"

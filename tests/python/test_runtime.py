@@ -161,11 +161,19 @@ def _try(f, *args):
     return None
 
 
-def test_readme_example_runs_as_written(capsys):
+def test_readme_examples_run_as_written(capsys, tmp_path, monkeypatch):
+    """Every Python block of README's Python section, in order, in one namespace
+    (the later blocks use the first one's arrays), writing into a fresh directory."""
     readme = (REPO / "README.md").read_text()
     section = readme[readme.index("## Python"):]
-    code = section[section.index("```python") + len("```python"):]
-    code = code[: code.index("```")]
-    exec(compile(code, "README.md", "exec"), {})
+    section = section[: section.index("\n## ", 1)]
+    blocks = [b.split("```", 1)[0] for b in section.split("```python")[1:]]
+    assert len(blocks) >= 2
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    for code in blocks:
+        exec(compile(code, "README.md", "exec"), namespace)
     printed = capsys.readouterr().out.split("\n")
     assert printed[0].startswith("50 ") and printed[2].startswith("100 ")
+    assert printed[4].startswith("completed ")
+    assert (tmp_path / "r1" / "summary.json").exists() and (tmp_path / "r2" / "E.npy").exists()
