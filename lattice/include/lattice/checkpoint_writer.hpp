@@ -9,6 +9,7 @@
 #include <string>
 
 #include "lattice/checkpoint.hpp"
+#include "lattice/job_options.hpp"
 #include "lattice/run.hpp"
 #include "lattice/snapshot.hpp"
 #include "lattice/workloads.hpp"
@@ -18,15 +19,8 @@ namespace lfm {
 // What `lfm resume` needs besides the fields, kept in static.bin as JSON.
 struct ResumeRecord {
   std::string workload;  // workload name, or "config"
-  std::string backend;
-  std::string command_line;
-  std::int64_t steps = 0;              // the step count the run was asked for
-  std::int64_t diagnostics_every = 0;  // the stride actually used
-  std::int64_t checkpoint_every = 0;
-  int keep_checkpoints = 2;
-  double blowup_factor = 0;
-  // The run's snapshot series, continued by `lfm resume`; nullopt: none.
-  std::optional<SnapshotOptions> snapshot;
+  // As the run was asked for; diagnostics_every is the stride actually used.
+  JobOptions options;
 
   std::string to_json() const;
   // InputError naming `source` when a key is missing or of the wrong type.

@@ -12,14 +12,14 @@ namespace lfm {
 std::string ResumeRecord::to_json() const {
   nlohmann::ordered_json j;
   j["workload"] = workload;
-  j["backend"] = backend;
-  j["steps"] = steps;
-  j["diagnostics_every"] = diagnostics_every;
-  j["checkpoint_every"] = checkpoint_every;
-  j["keep_checkpoints"] = keep_checkpoints;
-  j["blowup_factor"] = blowup_factor;
-  j["command"] = command_line;
-  if (snapshot) {
+  j["backend"] = options.backend;
+  j["steps"] = options.steps;
+  j["diagnostics_every"] = options.diagnostics_every;
+  j["checkpoint_every"] = options.checkpoint_every;
+  j["keep_checkpoints"] = options.keep_checkpoints;
+  j["blowup_factor"] = options.blowup_factor;
+  j["command"] = options.command_line;
+  if (const auto& snapshot = options.snapshot) {
     std::string fields;
     for (const SnapshotField f : snapshot->fields) {
       if (!fields.empty()) fields += ',';
@@ -38,13 +38,13 @@ ResumeRecord ResumeRecord::from_json(const std::string& text, const std::string&
     const auto j = nlohmann::json::parse(text);
     ResumeRecord r;
     r.workload = j.at("workload").get<std::string>();
-    r.backend = j.at("backend").get<std::string>();
-    r.steps = j.at("steps").get<std::int64_t>();
-    r.diagnostics_every = j.at("diagnostics_every").get<std::int64_t>();
-    r.checkpoint_every = j.at("checkpoint_every").get<std::int64_t>();
-    r.keep_checkpoints = j.at("keep_checkpoints").get<int>();
-    r.blowup_factor = j.at("blowup_factor").get<double>();
-    r.command_line = j.at("command").get<std::string>();
+    r.options.backend = j.at("backend").get<std::string>();
+    r.options.steps = j.at("steps").get<std::int64_t>();
+    r.options.diagnostics_every = j.at("diagnostics_every").get<std::int64_t>();
+    r.options.checkpoint_every = j.at("checkpoint_every").get<std::int64_t>();
+    r.options.keep_checkpoints = j.at("keep_checkpoints").get<int>();
+    r.options.blowup_factor = j.at("blowup_factor").get<double>();
+    r.options.command_line = j.at("command").get<std::string>();
     if (j.contains("snapshot")) {
       const auto& o = j.at("snapshot");
       SnapshotOptions snapshot;
@@ -53,7 +53,7 @@ ResumeRecord ResumeRecord::from_json(const std::string& text, const std::string&
       snapshot.compression = o.at("compression").get<int>();
       snapshot.float32 = o.at("float32").get<bool>();
       validate(snapshot);
-      r.snapshot = snapshot;
+      r.options.snapshot = snapshot;
     }
     return r;
   } catch (const nlohmann::json::exception& e) {
@@ -63,7 +63,7 @@ ResumeRecord ResumeRecord::from_json(const std::string& text, const std::string&
 
 CheckpointWriter::CheckpointWriter(const fs::path& run_dir, const Problem& problem,
                                    const ResumeRecord& record)
-    : store_(run_dir), keep_(record.keep_checkpoints) {
+    : store_(run_dir), keep_(record.options.keep_checkpoints) {
   StaticData s;
   s.version = version();
   s.params_json = params_to_json(problem.params);

@@ -18,33 +18,6 @@ std::int64_t step_of(const AnyState& state) {
   return std::visit([](const auto& s) { return s.step; }, state);
 }
 
-ResumeRecord resume_record(const std::string& workload, const JobOptions& o) {
-  ResumeRecord r;
-  r.workload = workload;
-  r.backend = o.backend;
-  r.command_line = o.command_line;
-  r.steps = o.steps;
-  r.diagnostics_every = o.diagnostics_every;
-  r.checkpoint_every = o.checkpoint_every;
-  r.keep_checkpoints = o.keep_checkpoints;
-  r.blowup_factor = o.blowup_factor;
-  r.snapshot = o.snapshot;
-  return r;
-}
-
-JobOptions job_options(const ResumeRecord& r) {
-  JobOptions o;
-  o.backend = r.backend;
-  o.command_line = r.command_line;
-  o.steps = r.steps;
-  o.diagnostics_every = r.diagnostics_every;
-  o.checkpoint_every = r.checkpoint_every;
-  o.keep_checkpoints = r.keep_checkpoints;
-  o.blowup_factor = r.blowup_factor;
-  o.snapshot = r.snapshot;
-  return o;
-}
-
 // Steps `problem` into `dir`, new or resumed (`resumed` holds what the
 // checkpoint carried); `checkpoints` is null without checkpoints.
 JobOutcome step_job(Problem& problem, RunDirectory& dir, const JobOptions& o, const JobHooks& hooks,
@@ -160,7 +133,7 @@ JobOutcome run_job(Problem& problem, RunDirectory& dir, const JobOptions& o, con
   std::optional<CheckpointWriter> checkpoints;
   if (o.checkpoint_every > 0) {
     dir.own("checkpoints/");
-    checkpoints.emplace(dir.path(), problem, resume_record(problem.name, o));
+    checkpoints.emplace(dir.path(), problem, ResumeRecord{problem.name, o});
   }
   return step_job(problem, dir, o, hooks, checkpoints ? &*checkpoints : nullptr, nullptr);
 }
@@ -183,7 +156,7 @@ ResumableRun::ResumableRun(const fs::path& dir) : dir_(dir) {
   }
   const ResumeRecord record = ResumeRecord::from_json(data_.run_json, store.static_path().string());
   workload_ = record.workload;
-  options_ = job_options(record);
+  options_ = record.options;
 }
 
 double ResumableRun::bytes_needed() const {
