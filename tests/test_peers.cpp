@@ -99,6 +99,7 @@ TEST(PeerBench, WithItsEnvironmentReportsDevitoFigures) {
   EXPECT_EQ(size["devito"]["language"], "openmp");
   EXPECT_THAT(size["devito"]["boundary"].get<std::string>(), HasSubstr("periodic"));
   EXPECT_GT(size["speedup_over_devito"]["estimate"].get<double>(), 0.0);
+  EXPECT_GT(size["speedup_over_devito_operator"]["estimate"].get<double>(), 0.0);
 }
 
 struct Check {

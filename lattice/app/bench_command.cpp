@@ -180,14 +180,22 @@ int bench_command(const BenchArgs& a) {
       t.add({size_label, a.peer + " " + peer.record.value(a.peer, ""), fmt(1e3 * ps.median, 4),
              fmt(1e3 * ps.stddev, 2), interval(1e3 * ps.ci_low, 1e3 * ps.ci_high, 4),
              sci(static_cast<double>(timings.cells) / ps.median), "", "", "", ""});
+      t.add({"", "speedup over " + a.peer, fmt(over.estimate, 3).append("x"), "",
+             interval(over.ci_low, over.ci_high), "", "", "", "", ""});
+      // The operator's own timer leaves out the per-step apply call and the
+      // periodic halo copies: the fastest Devito could be on this equation.
       if (peer.record.contains("operator_seconds_per_step")) {
-        const auto os = stats::summarize(peer.record["operator_seconds_per_step"].get<std::vector<double>>());
+        const auto op_times = peer.record["operator_seconds_per_step"].get<std::vector<double>>();
+        const auto os = stats::summarize(op_times);
+        const auto over_op = stats::speedup(op_times, timings.candidate.seconds_per_step);
+        size["speedup_over_" + a.peer + "_operator"] = {{"estimate", over_op.estimate},
+                                                       {"ci95", {over_op.ci_low, over_op.ci_high}}};
         t.add({"", a.peer + " operator only", fmt(1e3 * os.median, 4), fmt(1e3 * os.stddev, 2),
                interval(1e3 * os.ci_low, 1e3 * os.ci_high, 4), sci(static_cast<double>(timings.cells) / os.median),
                "", "", "", ""});
+        t.add({"", "speedup over operator", fmt(over_op.estimate, 3).append("x"), "",
+               interval(over_op.ci_low, over_op.ci_high), "", "", "", "", ""});
       }
-      t.add({"", "speedup over " + a.peer, fmt(over.estimate, 3).append("x"), "",
-             interval(over.ci_low, over.ci_high), "", "", "", "", ""});
     }
   }
 

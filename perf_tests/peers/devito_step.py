@@ -18,7 +18,7 @@ Two choices keep it the same equation rather than a neighbour of it:
   the wall time so the cost of the periodic wrap can be read off.
 - The weights of ∇²_h. Devito's `E.laplace` at space_order=4 prints its
   weights into the C code with nine significant digits (1.333333330,
-  -8.33333333e-2): a relative change of about 2.5e-9 in the formula, which
+  -8.33333333e-2), so they no longer sum to zero: a different formula, which
   SPEC §6's float64 tolerance (1e-12 of max|E| after 100 steps) rejects. The
   stencil is therefore written with SPEC §2's integer weights (1, -2, 1 and
   -1, 16, -30, 16, -1) and the factors Δt²c²/Δx² (/12) and 2 - γ - Δt²χ²
