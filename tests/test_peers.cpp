@@ -74,6 +74,18 @@ TEST(PeerBench, RefusesAStencilOrderOtherThan2Or4) {
   EXPECT_THAT(r.err, HasSubstr("stencil order = 3; expected 2 or 4"));
 }
 
+TEST(PeerBench, RefusesPeerAndOrderWithEndToEnd) {
+  for (const std::vector<std::string> extra : {std::vector<std::string>{"--peer", "devito"}, {"--order", "4"}}) {
+    const TempDir dir;
+    std::vector<std::string> args = {"bench", "cpu", "--end-to-end", "--n", "8", "--steps", "1", "--reps", "10",
+                                     "--skip-validation", "--out", (dir / "out").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const CliResult r = run_lfm(args);
+    EXPECT_EQ(r.exit_code, 2) << extra[0];
+    EXPECT_THAT(r.err, HasSubstr("--peer and --order time the step loop")) << extra[0];
+  }
+}
+
 void skip_without_venv() {
   if (!fs::exists(venv / "bin" / "python")) {
     GTEST_SKIP() << "no " << venv.string() << ": create it with perf_tests/peers/setup_venv.sh to test Devito";

@@ -247,6 +247,9 @@ int main(int argc, char** argv) {
     if (resume->parsed()) return lfm::app::resume_command(resume_args);
     if (validate->parsed()) return lfm::app::validate_command(validate_args);
     if (bench->parsed() && end_to_end) {
+      if (!bench_args.peer.empty() || bench->count("--order") > 0) {
+        throw lfm::InputError("--peer and --order time the step loop; --end-to-end times whole `lfm run` processes");
+      }
       e2e.backend = bench_args.backend;
       e2e.against = bench_args.against;
       e2e.size = bench_args.size;
