@@ -22,11 +22,11 @@ def step(E, E_prev, p):
         + p["dt"] ** 2 * (p["c2"] * laplacian(E, p["dx"], p["order"]) - p["chi"] ** 2 * E)
     return E_next, E  # periodic: no boundary pass
 
-def main(n, dims, reps, steps, precision):
+def main(n, dims, reps, steps, precision, order=2):
     rng = np.random.default_rng(1)
     E = rng.standard_normal((n,) * dims).astype(precision)
     E_prev = E.copy()
-    p = {"dt": 0.25, "dx": 1.0, "c2": 1.0, "chi": 0.1, "gamma": 0.0, "order": 2}
+    p = {"dt": 0.25, "dx": 1.0, "c2": 1.0, "chi": 0.1, "gamma": 0.0, "order": order}
     E, E_prev = step(E, E_prev, p)  # warm-up
     times = []
     for _ in range(reps):
@@ -37,4 +37,6 @@ def main(n, dims, reps, steps, precision):
     print(json.dumps({"numpy": np.__version__, "seconds_per_step": times}))
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
+    # An optional sixth argument is the stencil order (2 or 4, default 2).
+    main(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5],
+         int(sys.argv[6]) if len(sys.argv) > 6 else 2)

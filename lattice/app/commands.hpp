@@ -53,6 +53,8 @@ struct BenchArgs {
   double min_rep_seconds = 0.2;  // each repetition runs at least this long
   bool skip_validation = false;
   bool numpy = false;  // also time perf_tests/numpy_step.py, the array-library approach
+  std::string peer;    // also time perf_tests/peers/<peer>_step.py (peers.hpp); empty: none
+  int stencil_order = 2;
   std::filesystem::path out;
 };
 

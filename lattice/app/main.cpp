@@ -160,6 +160,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   bench->add_flag("--numpy", bench_args.numpy,
                   "Also time the NumPy transcription (python3-numpy; --workload wave_packet only)");
+  bench->add_option("--peer", bench_args.peer, "Also time another framework on the same equation: devito");
+  bench->add_option("--order", bench_args.stencil_order, "Stencil order, 2 or 4")->capture_default_str();
   bench->add_flag("--skip-validation", bench_args.skip_validation, "Time without validating (recorded)");
   not_empty(bench->add_option("--out", bench_args.out, "Directory for bench.json (default results/B)"));
   lfm::app::EndToEndArgs e2e;
@@ -245,6 +247,9 @@ int main(int argc, char** argv) {
     if (resume->parsed()) return lfm::app::resume_command(resume_args);
     if (validate->parsed()) return lfm::app::validate_command(validate_args);
     if (bench->parsed() && end_to_end) {
+      if (!bench_args.peer.empty() || bench->count("--order") > 0) {
+        throw lfm::InputError("--peer and --order time the step loop; --end-to-end times whole `lfm run` processes");
+      }
       e2e.backend = bench_args.backend;
       e2e.against = bench_args.against;
       e2e.size = bench_args.size;

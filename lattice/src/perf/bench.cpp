@@ -20,6 +20,7 @@ struct Runner {
   Runner(const Contender& c, const BenchCase& b)
       : backend(make_backend(c.backend)),
         problem(make_workload(b.workload, b.dims, b.n, c.precision)) {
+    problem.params.stencil_order = b.stencil_order;
     prepare(*backend, problem.state, problem.params);
   }
 

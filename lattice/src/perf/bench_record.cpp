@@ -16,6 +16,9 @@ void check_bench(const BenchRequest& request) {
     throw InputError("repetitions = " + std::to_string(request.repetitions) +
                      "; expected >= 10 for a median and its CI");
   }
+  if (request.stencil_order != 2 && request.stencil_order != 4) {
+    throw InputError("stencil order = " + std::to_string(request.stencil_order) + "; expected 2 or 4");
+  }
   if (request.sizes.empty()) throw InputError("no sizes to time; expected at least one");
   // make_workload holds the rules: each size on a 1D lattice, the dimension
   // on the smallest size (allocated here anyway), before anything is timed.
@@ -35,7 +38,8 @@ BenchResult run_bench(const BenchRequest& request, const std::function<void(cons
     ResourceMonitor monitor;
     monitor.start();
     PairTimings timings = measure_interleaved(
-        ref, cand, {request.workload, request.dims, n, request.warmup, request.repetitions, request.min_rep_seconds});
+        ref, cand, {request.workload, request.dims, n, request.warmup, request.repetitions, request.min_rep_seconds,
+                   request.stencil_order});
     result.sizes.push_back({n, std::move(timings), monitor.stop()});
   }
   // After the timings, so that its 1.5 GiB of arrays does not set the
@@ -53,6 +57,7 @@ std::string bench_json(const BenchRequest& request, const ValidationReport* vali
   record["reference"] = request.reference;
   record["workload"] = request.workload;
   record["precision"] = std::string(to_string(request.precision));
+  record["stencil_order"] = request.stencil_order;
   if (validation) {
     record["validation"] = {{"skipped", false}, {"passed", validation->passed()},
                             {"cases", validation->cases.size()}, {"failures", validation->failures()}};

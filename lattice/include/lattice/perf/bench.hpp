@@ -25,6 +25,7 @@ struct BenchCase {
   int repetitions = 10;
   // Each repetition runs enough steps for the slower side to take about this.
   double min_rep_seconds = 0.2;
+  int stencil_order = 2;  // 2 or 4 (SPEC §2), set on the workload's parameters
 };
 
 struct Timings {

@@ -26,6 +26,7 @@ struct BenchRequest {
   int warmup = 2;
   int repetitions = 10;
   double min_rep_seconds = 0.2;
+  int stencil_order = 2;  // 2 or 4
 };
 
 struct BenchSize {
@@ -41,7 +42,7 @@ struct BenchResult {
 };
 
 // Throws InputError for an unknown or unavailable backend or workload,
-// sizes the workload refuses, no sizes, or fewer than 10 repetitions (a
+// sizes the workload refuses, a stencil order other than 2 or 4, no sizes, or fewer than 10 repetitions (a
 // median and its confidence interval need them). Quick: callers check
 // before validating.
 void check_bench(const BenchRequest& request);
