@@ -68,9 +68,10 @@ int main(int argc, char** argv) {
     const auto cpu = lfm::stats::summarize(t.reference.seconds_per_step);
     const auto blocked = lfm::stats::summarize(t.candidate.seconds_per_step);
     const auto ratio = lfm::stats::speedup(t.reference.seconds_per_step, t.candidate.seconds_per_step);
-    std::printf("contention gate, %s %zu^3 float64, a burner %s, %d interleaved repetitions of %lld steps\n",
+    std::printf("contention gate, %s %zu^3 float64, a burner %s, %d interleaved repetitions of %lld (cpu) and "
+                "%lld (cpu_temporal) steps\n",
                 bench.workload.c_str(), bench.n, pin ? "pinned to core 0" : "unpinned", bench.repetitions,
-                static_cast<long long>(t.steps_per_rep));
+                static_cast<long long>(t.reference.steps_per_rep), static_cast<long long>(t.candidate.steps_per_rep));
     std::printf("  cpu           median %.4g ms/step (min %.4g, max %.4g)\n", 1e3 * cpu.median, 1e3 * cpu.min,
                 1e3 * cpu.max);
     std::printf("  cpu_temporal  median %.4g ms/step (min %.4g, max %.4g), %s, tuned in %.2f s\n",

@@ -65,9 +65,10 @@ int main(int argc, char** argv) {
     const auto rs = lfm::stats::summarize(t.reference.seconds_per_step);
     const auto cs = lfm::stats::summarize(t.candidate.seconds_per_step);
     const auto ratio = lfm::stats::speedup(t.reference.seconds_per_step, t.candidate.seconds_per_step);
-    std::printf("gate %s vs %s, %s %zu^%d, %d interleaved repetitions of %lld steps after %d warm-up\n",
+    std::printf("gate %s vs %s, %s %zu^%d, %d interleaved repetitions of %lld and %lld steps after %d warm-up\n",
                 cand.label().c_str(), ref.label().c_str(), bench.workload.c_str(), bench.n, bench.dims,
-                bench.repetitions, static_cast<long long>(t.steps_per_rep), bench.warmup);
+                bench.repetitions, static_cast<long long>(t.candidate.steps_per_rep),
+                static_cast<long long>(t.reference.steps_per_rep), bench.warmup);
     print_side("reference", ref, rs);
     print_side("backend", cand, cs);
     const bool pass = ratio.estimate >= min_ratio;

@@ -143,11 +143,11 @@ int baseline_command(const BaselineArgs& a) {
         perf::measure({"baseline", precision}, {a.size.workload, a.size.dim, n, 1, a.reps});
     j["hardware_counters"] = to_json(counters.stop());
     j["resources"] = to_json(monitor.stop());
-    j["steps_per_rep"] = t.steps_per_rep;
+    j["steps_per_rep"] = t.timings.steps_per_rep;
     j["cells"] = t.cells;
     j["timing"] = timing_json(t.timings.seconds_per_step);
     const double bytes = perf::compulsory_bytes_per_cell(precision, a.size.workload == "gravity_well");
-    const double steps_timed = static_cast<double>(t.steps_per_rep) * a.reps;
+    const double steps_timed = static_cast<double>(t.timings.steps_per_rep) * a.reps;
     j["bytes"] = {{"compulsory_per_cell", bytes},
                   {"read_per_step", (bytes - (precision == Precision::float64 ? 8 : 4)) * static_cast<double>(t.cells)},
                   {"written_per_step", (precision == Precision::float64 ? 8.0 : 4.0) * static_cast<double>(t.cells)},

@@ -274,9 +274,10 @@ std::string performance_section(const Json& b) {
     << " compulsory bytes per cell update.\n\n";
   for (const auto& s : b["sizes"]) {
     o << "### " << size_label(s) << " (" << s["cells"].get<long>() << " cells)\n\n"
-      << s["candidate"]["n"].get<int>() << " repetitions of " << s["steps_per_rep"].get<long>()
-      << " steps each after " << s["warmup"].get<int>()
-      << " warm-up repetition(s); the two backends ran interleaved in one process.\n\n";
+      << s["candidate"]["n"].get<int>() << " repetitions of "
+      << s["reference"].value("steps_per_rep", s["steps_per_rep"].get<long>()) << " (reference) and "
+      << s["candidate"].value("steps_per_rep", s["steps_per_rep"].get<long>()) << " (candidate) steps after "
+      << s["warmup"].get<int>() << " warm-up repetition(s); the two backends ran interleaved in one process.\n\n";
     for (const char* side : {"reference", "candidate"}) {
       if (s[side].contains("tuning")) {
         o << "Autotuned on first use by `" << label(b, side) << "`: " << s[side]["tuning"].get<std::string>()

@@ -44,12 +44,12 @@ std::size_t cells_of(const BenchCase& bench) {
   return static_cast<std::size_t>(std::pow(static_cast<double>(bench.n), bench.dims));
 }
 
-// Steps per repetition: enough to reach min_rep_seconds at the
-// slowest side's measured pace, rounded up to a multiple both sides run at
-// full speed (a temporally blocked backend advances in blocks).
-std::int64_t steps_per_rep(const BenchCase& bench, double slowest_step_s, std::int64_t multiple) {
+// Steps per repetition: enough to reach min_rep_seconds at the side's
+// measured pace, rounded up to a multiple it runs at full speed (a
+// temporally blocked backend advances in blocks).
+std::int64_t steps_per_rep(const BenchCase& bench, double step_s, std::int64_t multiple) {
   const auto steps = std::max<std::int64_t>(
-      1, static_cast<std::int64_t>(std::ceil(bench.min_rep_seconds / std::max(slowest_step_s, 1e-9))));
+      1, static_cast<std::int64_t>(std::ceil(bench.min_rep_seconds / std::max(step_s, 1e-9))));
   return (steps + multiple - 1) / multiple * multiple;
 }
 
@@ -75,13 +75,13 @@ SingleTimings measure(const Contender& contender, const BenchCase& bench) {
   Runner run(contender, bench);
   SingleTimings out;
   out.cells = cells_of(bench);
-  out.steps_per_rep = steps_per_rep(bench, pace(run), run.backend->preferred_step_multiple());
-  for (int w = 0; w < bench.warmup; ++w) run.seconds_for(out.steps_per_rep);
+  const std::int64_t steps = steps_per_rep(bench, pace(run), run.backend->preferred_step_multiple());
+  out.timings.steps_per_rep = steps;
+  for (int w = 0; w < bench.warmup; ++w) run.seconds_for(steps);
   out.timings.tuning = run.backend->tuning();
   out.timings.tuning_seconds = run.backend->tuning_seconds();
   for (int r = 0; r < bench.repetitions; ++r) {
-    out.timings.seconds_per_step.push_back(run.seconds_for(out.steps_per_rep) /
-                                           static_cast<double>(out.steps_per_rep));
+    out.timings.seconds_per_step.push_back(run.seconds_for(steps) / static_cast<double>(steps));
   }
   return out;
 }
@@ -94,25 +94,34 @@ PairTimings measure_interleaved(const Contender& reference, const Contender& can
 
   PairTimings out;
   out.cells = cells_of(bench);
-  const double slowest = std::max(pace(ref), pace(cand));
-  out.steps_per_rep = steps_per_rep(bench, slowest, std::lcm(ref.backend->preferred_step_multiple(),
-                                                              cand.backend->preferred_step_multiple()));
+  // Each side its own steps per repetition, at its own pace: the ratio is
+  // of seconds per step, and a fast side timed on the slow side's step
+  // count would be one short, cold step (tens of milliseconds of noise).
+  std::int64_t& ref_steps = out.reference.steps_per_rep;
+  std::int64_t& cand_steps = out.candidate.steps_per_rep;
+  ref_steps = steps_per_rep(bench, pace(ref), ref.backend->preferred_step_multiple());
+  cand_steps = steps_per_rep(bench, pace(cand), cand.backend->preferred_step_multiple());
   for (int w = 0; w < bench.warmup; ++w) {
-    ref.seconds_for(out.steps_per_rep);
-    cand.seconds_for(out.steps_per_rep);
+    ref.seconds_for(ref_steps);
+    cand.seconds_for(cand_steps);
   }
   out.reference.tuning = ref.backend->tuning();
   out.candidate.tuning = cand.backend->tuning();
   out.reference.tuning_seconds = ref.backend->tuning_seconds();
   out.candidate.tuning_seconds = cand.backend->tuning_seconds();
-  const auto per_step = [&](double s) { return s / static_cast<double>(out.steps_per_rep); };
+  const auto time_ref = [&] {
+    out.reference.seconds_per_step.push_back(ref.seconds_for(ref_steps) / static_cast<double>(ref_steps));
+  };
+  const auto time_cand = [&] {
+    out.candidate.seconds_per_step.push_back(cand.seconds_for(cand_steps) / static_cast<double>(cand_steps));
+  };
   for (int r = 0; r < bench.repetitions; ++r) {
     if (r % 2 == 0) {
-      out.reference.seconds_per_step.push_back(per_step(ref.seconds_for(out.steps_per_rep)));
-      out.candidate.seconds_per_step.push_back(per_step(cand.seconds_for(out.steps_per_rep)));
+      time_ref();
+      time_cand();
     } else {
-      out.candidate.seconds_per_step.push_back(per_step(cand.seconds_for(out.steps_per_rep)));
-      out.reference.seconds_per_step.push_back(per_step(ref.seconds_for(out.steps_per_rep)));
+      time_cand();
+      time_ref();
     }
   }
   return out;

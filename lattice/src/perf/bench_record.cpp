@@ -75,7 +75,8 @@ std::string bench_json(const BenchRequest& request, const ValidationReport* vali
     size["dims"] = request.dims;
     size["n"] = m.n;
     size["cells"] = m.timings.cells;
-    size["steps_per_rep"] = m.timings.steps_per_rep;
+    // Each side's own count is beside its timings; this is the reference's.
+    size["steps_per_rep"] = m.timings.reference.steps_per_rep;
     size["warmup"] = request.warmup;
     size["resources"] = to_json(m.usage);
     for (const auto& [name, side] : {std::pair{"reference", &m.timings.reference},
@@ -84,6 +85,7 @@ std::string bench_json(const BenchRequest& request, const ValidationReport* vali
       const double cells_per_s = static_cast<double>(m.timings.cells) / s.median;
       const double gbs = cells_per_s * bytes / 1e9;
       auto j = timing_json(side->seconds_per_step);
+      j["steps_per_rep"] = side->steps_per_rep;
       j["cells_per_s"] = cells_per_s;
       j["gb_per_s"] = gbs;
       j["fraction_of_triad_1thread"] = gbs / result.triad_one_thread.best_gbs;

@@ -23,20 +23,22 @@ struct BenchCase {
   std::size_t n = 64;
   int warmup = 2;        // untimed repetitions (first touch, caches, frequency)
   int repetitions = 10;
-  // Each repetition runs enough steps for the slower side to take about this.
+  // Each repetition runs enough steps for its side to take about this.
   double min_rep_seconds = 0.2;
   int stencil_order = 2;  // 2 or 4 (SPEC §2), set on the workload's parameters
 };
 
 struct Timings {
   std::vector<double> seconds_per_step;  // one per repetition
+  // Steps in each timed repetition: enough for this side to take about
+  // min_rep_seconds, so that a fast side is never timed on one cold step.
+  std::int64_t steps_per_rep = 0;
   std::string tuning;                    // what the backend chose, if it tunes
   double tuning_seconds = 0;             // spent choosing it (cache or trials), before any timed step
 };
 
 struct PairTimings {
   Timings reference, candidate;
-  std::int64_t steps_per_rep = 0;
   std::size_t cells = 0;
 };
 
@@ -47,7 +49,6 @@ PairTimings measure_interleaved(const Contender& reference, const Contender& can
 
 struct SingleTimings {
   Timings timings;
-  std::int64_t steps_per_rep = 0;
   std::size_t cells = 0;
 };
 
