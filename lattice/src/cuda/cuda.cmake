@@ -27,8 +27,9 @@ endif()
 
 if(lfm_cuda_found)
   # A100 (sm_80) as machine code, H100 (sm_90) as machine code plus PTX
-  # that later GPUs compile at load time.
-  if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+  # that later GPUs compile at load time; CUDAARCHS (CMake's own variable)
+  # or -DCMAKE_CUDA_ARCHITECTURES chooses others.
+  if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES AND NOT DEFINED ENV{CUDAARCHS})
     set(CMAKE_CUDA_ARCHITECTURES 80-real 90)
   endif()
   enable_language(CUDA)
