@@ -7,7 +7,9 @@
 //
 // Deterministic for any thread count: the lattice is cut into slabs of
 // whole rows by its shape alone, each slab's sums are formed in a fixed
-// order, and the slab sums are added in slab order.
+// order, and the slab sums are added in slab order. Slabs never cross a
+// slice of axis 0, so a run split into slices across processes adds the
+// same sums in the same order (cpu/diagnostic_partials.hpp).
 #include <cstdint>
 #include <optional>
 

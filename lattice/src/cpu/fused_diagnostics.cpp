@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "cpu/diagnostic_partials.hpp"
 #include "cpu/rows.hpp"
 #include "lattice/kernels/diagnostics.hpp"
 #include "lattice/kernels/periodic.hpp"
@@ -35,7 +36,7 @@ template <class V>
 using Count = std::conditional_t<std::is_same_v<V, double>, double, v4l>;
 
 template <class V>
-struct Sums {
+struct VectorSums {
   V dt2{};       // Σ (E − E_prev)²
   V grad2{};     // Σ_axes Σ (E[+1] − E[−1])²
   V mass{};      // Σ χ² E² (Σ E² for scalar χ)
@@ -44,19 +45,16 @@ struct Sums {
   V max{};
   Count<V> bad{}, non_finite{}, nan{};
 };
-
-void add(Sums<double>& to, const Sums<double>& o) {
-  to.dt2 += o.dt2, to.grad2 += o.grad2, to.mass += o.mass, to.lap += o.lap, to.coupling += o.coupling;
-  to.bad += o.bad, to.non_finite += o.non_finite, to.nan += o.nan;
-  to.max = o.max > to.max ? o.max : to.max;
-}
+// The scalar accumulator is the one slabs report.
+template <class V>
+using Sums = std::conditional_t<std::is_same_v<V, double>, cpu::DiagnosticSums, VectorSums<V>>;
 
 // The cells so far of one row or slab: the scalar part, then lane by lane.
-Sums<double> total(const Sums<double>& scalar, const Sums<v4d>& v) {
-  Sums<double> s = scalar;
+cpu::DiagnosticSums total(const cpu::DiagnosticSums& scalar, const Sums<v4d>& v) {
+  cpu::DiagnosticSums s = scalar;
   for (std::size_t l = 0; l < lanes; ++l) {
-    add(s, {v.dt2[l], v.grad2[l], v.mass[l], v.lap[l], v.coupling[l], v.max[l], static_cast<double>(v.bad[l]),
-            static_cast<double>(v.non_finite[l]), static_cast<double>(v.nan[l])});
+    cpu::add(s, {v.dt2[l], v.grad2[l], v.mass[l], v.lap[l], v.coupling[l], v.max[l], static_cast<double>(v.bad[l]),
+                 static_cast<double>(v.non_finite[l]), static_cast<double>(v.nan[l])});
   }
   return s;
 }
@@ -188,57 +186,115 @@ void add_row(const State<T>& st, const cpu::Shape3& s, std::size_t z, std::size_
 constexpr std::size_t slab_cells = 8192;
 
 template <class T>
-FusedDiagnostics diagnose(const State<T>& st, const Params& p, double limit) {
+void partials_into(const State<T>& st, const Params& p, double bad_above, const cpu::SlabLayout& l,
+                                  std::size_t first_slab, std::size_t end_slab, cpu::DiagnosticSums* out) {
   const cpu::Shape3 s = cpu::shape3(st.grid());
-  const std::size_t rows = s.nz * s.ny;
-  const std::size_t rows_per_slab = std::max<std::size_t>(1, slab_cells / s.nx);
-  const std::size_t slabs = (rows + rows_per_slab - 1) / rows_per_slab;
-  const double bad_above = std::min(limit, DBL_MAX);
-  std::vector<Sums<double>> partial(slabs);
   cpu::dispatch(st.grid().dims(), p.stencil_order, st.chi_field.has_value(), [&](auto d, auto o, auto c) {
     constexpr int Dims = decltype(d)::value, Order = decltype(o)::value;
     constexpr bool ChiField = decltype(c)::value;
-#pragma omp parallel for schedule(static) if (s.worth_threads())
-    for (std::size_t slab = 0; slab < slabs; ++slab) {
+    const std::size_t cells = (end_slab - first_slab) * l.rows_per_slab * s.nx;
+#pragma omp parallel for schedule(static) if (cells >= 32768)
+    for (std::size_t slab = first_slab; slab < end_slab; ++slab) {
       Sums<double> scalar;
       Sums<v4d> vector;
-      const std::size_t end = std::min(rows, (slab + 1) * rows_per_slab);
-      for (std::size_t row = slab * rows_per_slab; row < end; ++row) {
+      const auto [first_row, end_row] = l.rows(slab);
+      for (std::size_t row = first_row; row < end_row; ++row) {
         add_row<T, Dims, Order, ChiField>(st, s, row / s.ny, row % s.ny, bad_above, scalar, vector);
       }
-      partial[slab] = total(scalar, vector);
+      out[slab - first_slab] = total(scalar, vector);
     }
   });
-  Sums<double> sum;
-  std::size_t first_bad_slab = slabs;
-  for (std::size_t slab = 0; slab < slabs; ++slab) {
-    if (partial[slab].bad > 0 && first_bad_slab == slabs) first_bad_slab = slab;
-    add(sum, partial[slab]);
-  }
+}
 
+}  // namespace
+
+namespace cpu {
+
+SlabLayout slab_layout(const Grid& g) {
+  const Shape3 s = shape3(g);
+  SlabLayout l;
+  l.slices = g.dims() == 1 ? 1 : g.extent(0);
+  l.rows_per_slice = g.dims() == 3 ? s.ny : 1;
+  l.rows_per_slab = std::clamp<std::size_t>(slab_cells / s.nx, 1, l.rows_per_slice);
+  l.slabs_per_slice = (l.rows_per_slice + l.rows_per_slab - 1) / l.rows_per_slab;
+  return l;
+}
+
+std::pair<std::size_t, std::size_t> SlabLayout::rows(std::size_t slab) const {
+  const std::size_t slice = slab / slabs_per_slice, k = slab % slabs_per_slice;
+  const std::size_t first = slice * rows_per_slice + k * rows_per_slab;
+  return {first, std::min((slice + 1) * rows_per_slice, first + rows_per_slab)};
+}
+
+void add(DiagnosticSums& to, const DiagnosticSums& o) {
+  to.dt2 += o.dt2, to.grad2 += o.grad2, to.mass += o.mass, to.lap += o.lap, to.coupling += o.coupling;
+  to.bad += o.bad, to.non_finite += o.non_finite, to.nan += o.nan;
+  to.max = o.max > to.max ? o.max : to.max;
+}
+
+template <class T>
+std::vector<DiagnosticSums> diagnostic_partials(const State<T>& st, const Params& p, double limit,
+                                                std::size_t first_slice, std::size_t end_slice) {
+  const SlabLayout l = slab_layout(st.grid());
+  std::vector<DiagnosticSums> out((end_slice - first_slice) * l.slabs_per_slice);
+  partials_into(st, p, std::min(limit, DBL_MAX), l, first_slice * l.slabs_per_slice, end_slice * l.slabs_per_slice,
+                out.data());
+  return out;
+}
+template std::vector<DiagnosticSums> diagnostic_partials(const State<double>&, const Params&, double, std::size_t,
+                                                         std::size_t);
+template std::vector<DiagnosticSums> diagnostic_partials(const State<float>&, const Params&, double, std::size_t,
+                                                         std::size_t);
+
+template <class T>
+std::optional<BadCell> first_bad_in_slab(const State<T>& st, double limit, std::size_t slab) {
+  const SlabLayout l = slab_layout(st.grid());
+  const std::size_t nx = cpu::shape3(st.grid()).nx;
+  const auto [first_row, end_row] = l.rows(slab);
+  const double bad_above = std::min(limit, DBL_MAX);
+  for (std::size_t i = first_row * nx; i < end_row * nx; ++i) {
+    const double v = st.E[i];
+    if (!(std::abs(v) <= bad_above)) return BadCell{i, st.grid().coords(i), v};
+  }
+  return std::nullopt;
+}
+template std::optional<BadCell> first_bad_in_slab(const State<double>&, double, std::size_t);
+template std::optional<BadCell> first_bad_in_slab(const State<float>&, double, std::size_t);
+
+FusedDiagnostics sum_partials(const std::vector<DiagnosticSums>& partials, const Params& p, int dims,
+                              double chi_scalar, std::size_t* first_bad_slab) {
+  DiagnosticSums sum;
+  *first_bad_slab = partials.size();
+  for (std::size_t slab = 0; slab < partials.size(); ++slab) {
+    if (partials[slab].bad > 0 && *first_bad_slab == partials.size()) *first_bad_slab = slab;
+    add(sum, partials[slab]);
+  }
   FusedDiagnostics out;
   out.health.non_finite = static_cast<std::int64_t>(sum.non_finite);
   out.health.max_abs = sum.nan > 0 ? std::nan("") : sum.max;
-  if (first_bad_slab < slabs) {
-    // Rare: only the slab that holds the first bad cell is read again.
-    const std::size_t end = std::min(rows, (first_bad_slab + 1) * rows_per_slab) * s.nx;
-    for (std::size_t i = first_bad_slab * rows_per_slab * s.nx; i < end; ++i) {
-      const double v = st.E[i];
-      if (!(std::abs(v) <= bad_above)) {
-        out.health.first_bad = BadCell{i, st.grid().coords(i), v};
-        break;
-      }
-    }
-  }
-  const int dims = st.grid().dims();
   const double volume = std::pow(p.dx, dims);
   const double inv_dt = 1 / p.dt, inv_2dx = 1 / (2 * p.dx);
   const double lap_scale = (p.stencil_order == 2 ? 1.0 : 1.0 / 12) / (p.dx * p.dx);
-  const double chi = st.chi_field ? 1.0 : static_cast<double>(static_cast<T>(p.chi));
-  const double chi2 = chi * chi;
+  const double chi2 = chi_scalar * chi_scalar;
   const double kinetic = sum.dt2 * (inv_dt * inv_dt);
   out.energy = volume * (0.5 * (kinetic + p.c2() * (sum.grad2 * (inv_2dx * inv_2dx)) + chi2 * sum.mass));
   out.invariant = volume * (0.5 * kinetic + 0.5 * (-p.c2() * (lap_scale * sum.lap) + chi2 * sum.coupling));
+  return out;
+}
+
+}  // namespace cpu
+
+namespace {
+
+template <class T>
+FusedDiagnostics diagnose(const State<T>& st, const Params& p, double limit) {
+  const auto partials = cpu::diagnostic_partials(st, p, limit, 0, cpu::slab_layout(st.grid()).slices);
+  // χ rounded to the run's precision, as State::chi_at does; a field's χ² is in the sums.
+  const double chi = st.chi_field ? 1.0 : static_cast<double>(static_cast<T>(p.chi));
+  std::size_t first_bad_slab = 0;
+  FusedDiagnostics out = cpu::sum_partials(partials, p, st.grid().dims(), chi, &first_bad_slab);
+  // Rare: only the slab that holds the first bad cell is read again.
+  if (first_bad_slab < partials.size()) out.health.first_bad = cpu::first_bad_in_slab(st, limit, first_bad_slab);
   return out;
 }
 
