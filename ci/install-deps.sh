@@ -11,6 +11,7 @@ packages=(
   libhdf5-dev libxml2-dev
   clang libclang-rt-14-dev
   libomp-14-dev
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()

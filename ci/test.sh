@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What CI runs: dependencies (idempotent), a configure with the default
 # generator, one build, the correctness and
-# physics labels, the CPU performance label, then the correctness label
+# physics labels, the distributed runs under mpiexec (label mpi), the CPU
+# performance label, then the correctness label
 # under AddressSanitizer + UBSan, the threaded tests under ThreadSanitizer
 # and each fuzz target for a bounded time.
 set -euo pipefail
@@ -24,6 +25,7 @@ export CUDAARCHS=${CUDAARCHS:-90-real}
 # configure and generate too (the presets use Ninja).
 stage bash -c 'cmake -S . -B build/default-generator >/dev/null'
 stage cmake --workflow --preset correctness
+stage ctest --preset mpi
 stage ctest --preset performance
 stage bash ci/python.sh
 stage bash ci/sanitizers.sh

@@ -39,12 +39,24 @@ struct StepArgs {
   bool absorbing;
   std::size_t width;
   T factor;
+  // Where the slices of axis 0 (z in 3D, y in 2D) lie in the whole
+  // lattice, for the absorbing band: slice i is slice (i + outer_shift)
+  // mod outer_n there. The whole lattice: shift 0, its own extent. A
+  // rank's padded part of a distributed lattice sets them.
+  long outer_shift;
+  std::size_t outer_n;
+  std::size_t outer(std::size_t i) const {
+    const long n = static_cast<long>(outer_n), g = (static_cast<long>(i) + outer_shift) % n;
+    return static_cast<std::size_t>(g < 0 ? g + n : g);
+  }
 };
 
 template <class T>
 StepArgs<T> step_args(const T* e, T* prev_out, const T* chi, const Grid& g, const Params& p) {
-  return {e, prev_out, chi, shape3(g), kernels::coefficients<T>(p), p.boundary == Boundary::absorbing,
-          static_cast<std::size_t>(p.absorb_width), static_cast<T>(p.absorb_factor)};
+  const Shape3 s = shape3(g);
+  return {e, prev_out, chi, s, kernels::coefficients<T>(p), p.boundary == Boundary::absorbing,
+          static_cast<std::size_t>(p.absorb_width), static_cast<T>(p.absorb_factor), 0,
+          g.dims() == 3 ? s.nz : s.ny};
 }
 
 namespace detail {
@@ -107,7 +119,9 @@ void update_row(const StepArgs<T>& a, std::size_t z, std::size_t y) {
   }
   if (a.absorbing) {
     const std::size_t w = a.width;
-    const int band = (Dims == 3 && kernels::in_band(z, s.nz, w)) + (Dims >= 2 && kernels::in_band(y, s.ny, w));
+    const std::size_t gz = Dims == 3 ? a.outer(z) : z, nz = Dims == 3 ? a.outer_n : s.nz;
+    const std::size_t gy = Dims == 2 ? a.outer(y) : y, ny = Dims == 2 ? a.outer_n : s.ny;
+    const int band = (Dims == 3 && kernels::in_band(gz, nz, w)) + (Dims >= 2 && kernels::in_band(gy, ny, w));
     T* out = a.prev_out + at;
     for (std::size_t x = 0; x < nx; ++x) out[x] = kernels::absorb(out[x], band + kernels::in_band(x, nx, w), a.factor);
   }
