@@ -48,9 +48,15 @@ void write_file(const fs::path& p, const std::string& text) {
 }
 
 CliResult run_lfm(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{LFM_EXE};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv);
+}
+
+CliResult run_program(const std::vector<std::string>& argv) {
   const TempDir capture;
-  std::string cmd = quoted(LFM_EXE);
-  for (const auto& a : args) cmd += " " + quoted(a);
+  std::string cmd;
+  for (const auto& a : argv) cmd += (cmd.empty() ? "" : " ") + quoted(a);
   cmd += " > " + quoted((capture / "out").string()) + " 2> " + quoted((capture / "err").string()) +
          " < /dev/null";
   const int status = std::system(cmd.c_str());

@@ -13,6 +13,8 @@ struct CliResult {
 };
 
 CliResult run_lfm(const std::vector<std::string>& args);
+// Any program, argv[0] its path (mpiexec, with lfm among its arguments).
+CliResult run_program(const std::vector<std::string>& argv);
 
 // A fresh, empty directory removed when the object goes away.
 class TempDir {

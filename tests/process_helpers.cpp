@@ -34,7 +34,7 @@ namespace {
     if (::setrlimit(RLIMIT_AS, &lim) != 0) _exit(126);
   }
   std::vector<char*> argv;
-  std::string exe = LFM_EXE;
+  std::string exe = o.program.empty() ? std::string(LFM_EXE) : o.program.string();
   argv.push_back(exe.data());
   std::vector<std::string> copy = args;
   for (auto& a : copy) argv.push_back(a.data());

@@ -22,6 +22,7 @@ struct SpawnOptions {
   std::optional<std::uint64_t> address_space_limit;  // RLIMIT_AS
   bool unprivileged = false;  // when root, run as nobody so permissions apply
   std::filesystem::path cwd;  // empty: this process's
+  std::filesystem::path program;  // empty: lfm (else mpiexec, say, with lfm among the arguments)
 };
 
 class LfmProcess {

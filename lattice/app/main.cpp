@@ -14,6 +14,7 @@
 #include "lattice/run.hpp"
 #include "lattice/workloads.hpp"
 #include "commands.hpp"
+#include "distributed.hpp"
 #include "bench_end_to_end.hpp"
 #include "inspect_command.hpp"
 #include "resume_command.hpp"
@@ -82,6 +83,10 @@ void add_run_options(CLI::App& run, lfm::app::RunArgs& a) {
                  "Stop when max|E| exceeds this times its start (0: stop on NaN/Inf only)")->capture_default_str();
   run.add_option("--memory-limit", a.memory_limit,
                  "Refuse a run estimated above this size (800M, 16G; default: MemAvailable)");
+  integer_in(run.add_option("--exchange-depth", a.exchange_depth,
+                            "Under mpiexec: steps between halo exchanges (deeper halos, fewer messages)"),
+             1, 64)
+      ->capture_default_str();
   run.footer("Exit status: 0 done; 2 bad input or not enough memory; 3 diverged (NaN/Inf or blow-up); "
              "5 an output could not be written; 130 stopped by SIGINT, 143 by SIGTERM, 129 by SIGHUP (a checkpoint is "
              "written first when --checkpoint-every is set).");
@@ -94,6 +99,10 @@ void add_run_options(CLI::App& run, lfm::app::RunArgs& a) {
 // Options that take effect only beside another one are refused alone, so
 // that no option given is silently ignored.
 void refuse_idle_run_options(const CLI::App& run, const lfm::app::RunArgs& a) {
+  if (run.count("--exchange-depth") > 0 && lfm::app::distributed_ranks() <= 1) {
+    throw lfm::InputError("--exchange-depth applies to distributed runs (mpiexec -n P lfm run, P >= 2); "
+                          "this one runs on one process");
+  }
   if (run.count("--keep-checkpoints") > 0 && a.checkpoint_every == 0) {
     throw lfm::InputError("--keep-checkpoints needs --checkpoint-every K (K >= 1); without checkpoints "
                           "there is nothing to keep");
@@ -115,7 +124,7 @@ void add_size_options(CLI::App& cmd, lfm::app::SizeArgs& s) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int cli(int argc, char** argv) {
   CLI::App app{"lfm — the Lattice Field Medium: d²E/dt² = c²∇²E − χ(x)²E on 1D–3D lattices"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "lfm " + lfm::version());
@@ -132,6 +141,8 @@ int main(int argc, char** argv) {
              0, int64_max);
   resume->add_option("--memory-limit", resume_args.memory_limit, "As for lfm run");
   resume->add_flag("--quiet", resume_args.quiet, "No progress on stderr");
+  integer_in(resume->add_option("--exchange-depth", resume_args.exchange_depth, "As for lfm run"), 1, 64)
+      ->capture_default_str();
   resume->footer("Exit status as for lfm run.");
   lfm::app::BackendsArgs backends_args;
   auto* backends = app.add_subcommand(
@@ -294,5 +305,17 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "lfm: internal error: " << e.what() << "\n";
     return 1;
+  }
+}
+
+int main(int argc, char** argv) {
+  try {
+    // Under mpiexec every rank but the root serves the root's job.
+    lfm::app::MpiSession mpi(&argc, &argv);
+    if (mpi.worker()) return mpi.serve();
+    return cli(argc, argv);
+  } catch (const lfm::InputError& e) {
+    std::cerr << "lfm: error: " << e.what() << "\n";
+    return 2;
   }
 }

@@ -16,6 +16,7 @@ struct ResumeArgs {
   std::optional<std::string> memory_limit;
   bool quiet = false;
   std::string command_line;
+  int exchange_depth = 1;  // under mpiexec: steps between halo exchanges
 };
 
 // Exit codes as for `lfm run`.

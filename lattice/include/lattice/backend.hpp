@@ -4,10 +4,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "lattice/fused_diagnostics.hpp"
 #include "lattice/params.hpp"
 #include "lattice/state.hpp"
 
@@ -39,6 +41,15 @@ class Backend {
   virtual double tuning_seconds() const { return 0; }
   // Candidate configurations timed so far: 0 when the cache answered.
   virtual int tuning_trials() const { return 0; }
+  // A backend whose fields live elsewhere between calls (the ranks of a
+  // distributed run) records them where they are, and brings the caller's
+  // state up to date before the caller reads its fields (snapshots,
+  // checkpoints, the outputs). The run loop asks both; every other backend
+  // steps the caller's state itself, returns nullopt and has nothing to sync.
+  virtual std::optional<FusedDiagnostics> diagnose(const AnyState&, const Params&, double /*limit*/) {
+    return std::nullopt;
+  }
+  virtual void sync(AnyState&) {}
 };
 
 struct BackendInfo {

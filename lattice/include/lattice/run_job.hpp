@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,9 @@ struct JobHooks {
   // One line about the directory or the checkpoints (leftovers removed,
   // an unusable checkpoint skipped, where a resumed run starts).
   std::function<void(const std::string&)> notice;
+  // Makes the backend the job steps with (default: the registry's): a
+  // distributed run wraps the per-rank backend the options name.
+  std::function<std::unique_ptr<Backend>(const BackendInfo&)> make_backend;
 };
 
 enum class JobStatus {

@@ -76,6 +76,7 @@ RunResult run(Problem& problem, Backend& backend, const RunOptions& options) {
   };
   // True when E is healthy; else records where and what.
   auto check = [&](std::int64_t step) {
+    backend.sync(problem.state);
     const auto bad = first_bad_cell(problem.state, limit);
     if (bad) bad_cell(step, *bad);
     return !bad;
@@ -84,7 +85,8 @@ RunResult run(Problem& problem, Backend& backend, const RunOptions& options) {
   std::int64_t last_record_step = -1;
   auto record = [&](std::int64_t step) {
     const auto t0 = Clock::now();
-    const FusedDiagnostics d = fused_diagnostics(problem.state, p, limit);
+    std::optional<FusedDiagnostics> held = backend.diagnose(problem.state, p, limit);
+    const FusedDiagnostics d = held ? *held : fused_diagnostics(problem.state, p, limit);
     result.trace.push_back({step, d.energy, d.invariant});
     result.diagnostics_s += seconds_since(t0);
     last_record_step = step;
@@ -108,6 +110,7 @@ RunResult run(Problem& problem, Backend& backend, const RunOptions& options) {
     return true;
   };
   auto checkpoint = [&] {
+    backend.sync(problem.state);
     result.wall_s = earlier_wall_s + seconds_since(start);
     options.on_checkpoint(problem.state, result);
   };
@@ -154,7 +157,10 @@ RunResult run(Problem& problem, Backend& backend, const RunOptions& options) {
                                                      {0.05, max_records, multiple}));
       stride = round_up(stride, multiple);
     }
-    if (observe > 0 && done % observe == 0) options.on_observe(problem.state);
+    if (observe > 0 && done % observe == 0) {
+      backend.sync(problem.state);
+      options.on_observe(problem.state);
+    }
     const bool at_checkpoint = every > 0 && done % every == 0;
     if (done % stride == 0 || done == options.steps) {
       healthy = record(done);
@@ -176,6 +182,7 @@ RunResult run(Problem& problem, Backend& backend, const RunOptions& options) {
     checkpoint();
   }
   if (options.on_progress) options.on_progress({done, options.steps, seconds_since(start)});
+  backend.sync(problem.state);
   result.max_abs = last_record_step == done ? last_record_max_abs : max_abs(problem.state);
   result.wall_s = earlier_wall_s + seconds_since(start);
   return result;

@@ -18,7 +18,7 @@ if(NOT LFM_MPI STREQUAL "OFF")
 endif()
 
 if(lfm_mpi_found)
-  add_library(lattice_mpi STATIC src/distributed/mpi_slabs.cpp)
+  add_library(lattice_mpi STATIC src/distributed/mpi_slabs.cpp src/distributed/distributed_backend.cpp)
   add_library(lfm::lattice_mpi ALIAS lattice_mpi)
   target_include_directories(lattice_mpi PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/src)
   target_link_libraries(lattice_mpi PUBLIC lattice MPI::MPI_CXX)

@@ -34,7 +34,7 @@ JobOutcome step_job(Problem& problem, RunDirectory& dir, const JobOptions& o, co
     // one it starts from again, since the stopped run may not have written it.
     if (resumed && start % o.snapshot->every == 0) snapshots->capture(problem.state);
   }
-  auto backend = info.create();
+  auto backend = hooks.make_backend ? hooks.make_backend(info) : info.create();
   int stop_reason = 0;
   RunOptions options;
   options.steps = o.steps;

@@ -1,0 +1,74 @@
+// What a distributed step costs, per part, under mpiexec: one step of
+// every rank's slab and one halo exchange, timed apart (a barrier before
+// each, the slowest rank's time kept), after a warm-up.
+//   usage: mpiexec -n P mpi_halo_bench [--n 256] [--reps 20] [--order 2]
+// Prints, on the root: the split, then median and interquartile range of
+// the step and of the exchange, in ms (median and range), and the
+// exchange's share of both.
+#include <mpi.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "distributed/distributed_backend.hpp"
+#include "distributed/mpi_slabs.hpp"
+#include "lattice/workloads.hpp"
+#include "lattice/perf/stats.hpp"
+
+namespace {
+
+double slowest(double seconds) {
+  double out = 0;
+  MPI_Allreduce(&seconds, &out, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+  return out;
+}
+
+template <class F>
+double timed(F&& f) {
+  MPI_Barrier(MPI_COMM_WORLD);
+  const double t0 = MPI_Wtime();
+  f();
+  return slowest(MPI_Wtime() - t0);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  MPI_Init(&argc, &argv);
+  int rank = 0, ranks = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  std::size_t n = 256;
+  int reps = 20, order = 2;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    if (a == "--n") n = std::strtoul(argv[i + 1], nullptr, 10);
+    else if (a == "--reps") reps = std::atoi(argv[i + 1]);
+    else if (a == "--order") order = std::atoi(argv[i + 1]);
+  }
+  lfm::Problem problem = lfm::make_workload("wave_packet", 3, n, lfm::Precision::float64);
+  problem.params.stencil_order = order;
+  auto& whole = std::get<lfm::State<double>>(problem.state);
+  lfm::distributed::SlabRank<double> slab(whole.grid(), problem.params, ranks, rank, 1, false);
+  lfm::distributed::scatter_state(slab, rank == 0 ? &whole : nullptr, MPI_COMM_WORLD);
+  std::vector<double> step, exchange;
+  for (int r = -2; r < reps; ++r) {  // two untimed repetitions first
+    const double s = timed([&] { slab.advance(1); });
+    const double e = timed([&] { lfm::distributed::exchange_halos(slab, MPI_COMM_WORLD); });
+    if (r >= 0) step.push_back(s), exchange.push_back(e);
+  }
+  if (rank == 0) {
+    const auto st = lfm::stats::summarize(step), ex = lfm::stats::summarize(exchange);
+    std::printf("%s, %zu^3 float64, order %d, %d repetitions\n",
+                lfm::distributed::describe_decomposition(n, ranks, order, 1).c_str(), n, order, reps);
+    std::printf("step      median %.3f ms (range %.3f-%.3f)\n", 1e3 * st.median, 1e3 * st.min, 1e3 * st.max);
+    std::printf("exchange  median %.3f ms (range %.3f-%.3f), %.1f %% of step + exchange\n", 1e3 * ex.median,
+                1e3 * ex.min, 1e3 * ex.max, 100 * ex.median / (st.median + ex.median));
+  }
+  MPI_Finalize();
+  return 0;
+}

@@ -1,0 +1,184 @@
+// `mpiexec -n P lfm run|resume …` as a user types it (label `mpi`): the
+// run directory must hold the bytes one `cpu` process writes — E.npy,
+// E_prev.npy, energy.csv and every snapshot dataset — for uneven splits,
+// order 4, absorbing and reflective faces, χ fields, deep halos and a
+// checkpoint written on P ranks resumed on Q.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "cli_helpers.hpp"
+#include "process_helpers.hpp"
+#include "lattice/snapshot_file.hpp"
+
+namespace lfm {
+namespace {
+
+using testing::run_lfm;
+using testing::run_program;
+using testing::TempDir;
+
+// More ranks than cores: one OpenMP thread each, and waiting ranks yield
+// the core. OpenMPI refuses root unless told.
+testing::CliResult mpi_lfm(int ranks, const std::vector<std::string>& args) {
+  setenv("OMP_NUM_THREADS", "1", 1);
+  setenv("OMPI_MCA_mpi_yield_when_idle", "1", 1);
+  std::vector<std::string> argv{LFM_MPIEXEC, "-n", std::to_string(ranks), "--oversubscribe"};
+  if (geteuid() == 0) argv.push_back("--allow-run-as-root");
+  argv.push_back(LFM_EXE);
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv);
+}
+
+std::vector<std::string> with_out(std::vector<std::string> args, const std::filesystem::path& out) {
+  args.insert(args.end(), {"--out", out.string(), "--quiet"});
+  return args;
+}
+
+void expect_same_outputs(const std::filesystem::path& want, const std::filesystem::path& got) {
+  for (const char* f : {"E.npy", "E_prev.npy", "energy.csv"}) {
+    EXPECT_EQ(testing::read_file(got / f), testing::read_file(want / f)) << f << " differs";
+  }
+}
+
+bool same_field(const AnyField& a, const AnyField& b) {
+  return std::visit(
+      [&](const auto& x) {
+        using F = std::decay_t<decltype(x)>;
+        const F* y = std::get_if<F>(&b);
+        return y && x.size() == y->size() &&
+               std::memcmp(x.data(), y->data(), x.size() * sizeof(typename F::value_type)) == 0;
+      },
+      a);
+}
+
+struct DistributedCli : ::testing::Test {
+  TempDir dir;
+  // One `cpu` process, then `ranks` processes, with the same options and
+  // those only a distributed run takes (--exchange-depth).
+  void expect_matches_one_process(int ranks, const std::vector<std::string>& args,
+                                  const std::vector<std::string>& distributed = {}) {
+    SCOPED_TRACE(std::to_string(ranks) + " ranks");
+    auto one = with_out(args, dir / ("one" + std::to_string(ranks)));
+    one.insert(one.end(), {"--backend", "cpu"});
+    ASSERT_EQ(run_lfm(one).exit_code, 0);
+    auto many_args = with_out(args, dir / ("many" + std::to_string(ranks)));
+    many_args.insert(many_args.end(), distributed.begin(), distributed.end());
+    const auto many = mpi_lfm(ranks, many_args);
+    ASSERT_EQ(many.exit_code, 0) << many.err;
+    EXPECT_NE(many.err.find("distributed over " + std::to_string(ranks) + " ranks"), std::string::npos) << many.err;
+    expect_same_outputs(dir / ("one" + std::to_string(ranks)), dir / ("many" + std::to_string(ranks)));
+  }
+};
+
+TEST_F(DistributedCli, UnevenSplitsOfAWavePacketAreBitIdentical) {
+  for (int ranks : {2, 3, 4}) {
+    expect_matches_one_process(ranks, {"run", "wave_packet", "--n", "25", "--steps", "24", "--diagnostics-every", "4"});
+  }
+}
+
+TEST_F(DistributedCli, OrderFourAbsorbingWithAChiFieldAndDeepHalosIsBitIdentical) {
+  expect_matches_one_process(3, {"run", "gravity_well", "--dim", "2", "--n", "40", "--steps", "21",
+                                 "--diagnostics-every", "3", "--set", "stencil_order=4", "--set",
+                                 "boundary=absorbing"},
+                             {"--exchange-depth", "3"});
+}
+
+TEST_F(DistributedCli, ReflectiveFloat32WithDeepHalosIsBitIdentical) {
+  expect_matches_one_process(2, {"run", "standing_wave", "--n", "20", "--steps", "17", "--diagnostics-every",
+                                 "4", "--set", "boundary=reflective", "--precision", "float32"},
+                             {"--exchange-depth", "4"});
+}
+
+// Checkpoints and snapshots written by the root from the gathered state:
+// stopped after 20 steps on 4 ranks, resumed to 40 on 3.
+TEST_F(DistributedCli, ACheckpointWrittenOnFourRanksResumesOnThree) {
+  const std::vector<std::string> args{"run", "wave_packet", "--dim", "2", "--n", "48", "--diagnostics-every", "4",
+                                      "--checkpoint-every", "10", "--snapshot-every", "8"};
+  auto whole = with_out(args, dir / "one");
+  whole.insert(whole.end(), {"--steps", "40", "--backend", "cpu"});
+  ASSERT_EQ(run_lfm(whole).exit_code, 0);
+  auto first = with_out(args, dir / "many");
+  first.insert(first.end(), {"--steps", "20"});
+  const auto started = mpi_lfm(4, first);
+  ASSERT_EQ(started.exit_code, 0) << started.err;
+  const auto resumed = mpi_lfm(3, {"resume", (dir / "many").string(), "--steps-total", "40", "--quiet"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("distributed over 3 ranks"), std::string::npos) << resumed.err;
+  expect_same_outputs(dir / "one", dir / "many");
+
+  const Hdf5Contents want = read_hdf5_contents(dir / "one" / "snapshots.h5");
+  const Hdf5Contents got = read_hdf5_contents(dir / "many" / "snapshots.h5");
+  ASSERT_EQ(got.datasets.size(), want.datasets.size());
+  ASSERT_GE(want.datasets.size(), 5u);  // steps 0, 8, …, 40
+  for (std::size_t i = 0; i < want.datasets.size(); ++i) {
+    const std::string& path = want.datasets[i].path;
+    ASSERT_EQ(got.datasets[i].path, path);
+    if (want.datasets[i].dtype != "float64") continue;
+    EXPECT_TRUE(same_field(read_hdf5_field(dir / "many" / "snapshots.h5", path),
+                           read_hdf5_field(dir / "one" / "snapshots.h5", path)))
+        << path;
+  }
+}
+
+// Killed mid-run on 3 ranks (SIGTERM: the root checkpoints and stops;
+// SIGKILL: every rank dies with mpiexec), resumed on 2: the outputs are
+// those of one uninterrupted process.
+TEST_F(DistributedCli, KilledOnThreeRanksResumesOnTwoAsIfNeverStopped) {
+  const std::vector<std::string> args{"run", "wave_packet", "--dim", "2", "--n", "32", "--steps", "1000",
+                                      "--diagnostics-every", "10", "--checkpoint-every", "50", "--quiet"};
+  auto whole = args;
+  whole.insert(whole.end(), {"--out", (dir / "one").string(), "--backend", "cpu"});
+  ASSERT_EQ(run_lfm(whole).exit_code, 0);
+  for (int signo : {SIGTERM, SIGKILL}) {
+    const std::filesystem::path out = dir / ("killed" + std::to_string(signo));
+    SCOPED_TRACE(out.filename().string());
+    setenv("OMP_NUM_THREADS", "1", 1);
+    setenv("OMPI_MCA_mpi_yield_when_idle", "1", 1);
+    std::vector<std::string> argv{"-n", "3", "--oversubscribe"};
+    if (geteuid() == 0) argv.push_back("--allow-run-as-root");
+    argv.push_back(LFM_EXE);
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.insert(argv.end(), {"--out", out.string()});
+    testing::SpawnOptions spawn;
+    spawn.program = LFM_MPIEXEC;
+    testing::LfmProcess job(argv, spawn);
+    ASSERT_TRUE(testing::wait_until([&] { return std::filesystem::exists(out / "checkpoints" /
+                                                                         "step_000000000100.ckpt"); },
+                                    120))
+        << "no checkpoint at step 100";
+    job.signal(signo);
+    const auto stopped = job.wait();
+    EXPECT_NE(stopped.exit_code, 0);
+    if (signo == SIGTERM) EXPECT_NE(stopped.err.find("stopped by SIGTERM"), std::string::npos) << stopped.err;
+    EXPECT_FALSE(std::filesystem::exists(out / "E.npy")) << "the run finished before it was killed";
+    const auto resumed = mpi_lfm(2, {"resume", out.string(), "--quiet"});
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+    expect_same_outputs(dir / "one", out);
+  }
+}
+
+// What a distributed run cannot do is refused before anything is written.
+TEST_F(DistributedCli, RefusesWhatItCannotDistribute) {
+  const auto other = mpi_lfm(2, with_out({"run", "wave_packet", "--n", "16", "--backend", "cpu_temporal"}, dir / "a"));
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_NE(other.err.find("steps every rank with cpu"), std::string::npos) << other.err;
+  const auto line = mpi_lfm(2, with_out({"run", "wave_packet", "--dim", "1", "--n", "64"}, dir / "b"));
+  EXPECT_EQ(line.exit_code, 2);
+  EXPECT_NE(line.err.find("2D or 3D lattice"), std::string::npos) << line.err;
+  const auto thin = mpi_lfm(4, with_out({"run", "wave_packet", "--n", "6", "--set", "stencil_order=4"}, dir / "c"));
+  EXPECT_EQ(thin.exit_code, 2);
+  EXPECT_NE(thin.err.find("too few slices"), std::string::npos) << thin.err;
+  const auto alone = run_lfm(with_out({"run", "wave_packet", "--n", "16", "--exchange-depth", "2"}, dir / "d"));
+  EXPECT_EQ(alone.exit_code, 2);
+  EXPECT_NE(alone.err.find("applies to distributed runs"), std::string::npos) << alone.err;
+}
+
+}  // namespace
+}  // namespace lfm
