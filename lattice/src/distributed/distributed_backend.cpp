@@ -55,6 +55,22 @@ void advance_blocks(SlabRank<T>& rank, std::int64_t steps, MPI_Comm comm) {
   }
 }
 
+// f(rank) for the rank set up so far, in its precision; nothing before set-up.
+template <class F>
+void with_rank(AnyRank& rank, F&& f) {
+  std::visit(
+      [&](auto& r) {
+        if constexpr (!std::is_same_v<std::decay_t<decltype(r)>, std::monostate>) f(*r);
+      },
+      rank);
+}
+
+// A worker's "no whole state" in the rank's precision.
+template <class T>
+State<T>* null_state(const SlabRank<T>&) {
+  return nullptr;
+}
+
 Grid grid_of(const SetUp& s) { return Grid(std::vector<std::size_t>(s.shape, s.shape + s.dims)); }
 
 }  // namespace
@@ -150,7 +166,7 @@ void end_workers(MPI_Comm comm) {
 }
 
 int run_worker(MPI_Comm comm) {
-  std::variant<std::monostate, std::unique_ptr<SlabRank<double>>, std::unique_ptr<SlabRank<float>>> rank;
+  AnyRank rank;
   Params params;
   for (;;) {
     Command c{};
@@ -172,32 +188,13 @@ int run_worker(MPI_Comm comm) {
         break;
       }
       case Kind::advance:
-        std::visit(
-            [&](auto& r) {
-              if constexpr (!std::is_same_v<std::decay_t<decltype(r)>, std::monostate>) {
-                advance_blocks(*r, c.steps, comm);
-              }
-            },
-            rank);
+        with_rank(rank, [&](auto& r) { advance_blocks(r, c.steps, comm); });
         break;
       case Kind::diagnose:
-        std::visit(
-            [&](auto& r) {
-              if constexpr (!std::is_same_v<std::decay_t<decltype(r)>, std::monostate>) {
-                distributed::diagnose(*r, params, c.limit, comm);
-              }
-            },
-            rank);
+        with_rank(rank, [&](auto& r) { distributed::diagnose(r, params, c.limit, comm); });
         break;
       case Kind::gather:
-        std::visit(
-            [&](auto& r) {
-              if constexpr (!std::is_same_v<std::decay_t<decltype(r)>, std::monostate>) {
-                using T = typename std::decay_t<decltype(r->local().E)>::value_type;
-                gather_state<T>(*r, nullptr, comm);
-              }
-            },
-            rank);
+        with_rank(rank, [&](auto& r) { gather_state(r, null_state(r), comm); });
         break;
       case Kind::end:
         return 0;

@@ -22,6 +22,9 @@
 
 namespace lfm::distributed {
 
+// This rank's slab in the run's precision, once set up.
+using AnyRank = std::variant<std::monostate, std::unique_ptr<SlabRank<double>>, std::unique_ptr<SlabRank<float>>>;
+
 class DistributedBackend final : public Backend {
  public:
   // `depth`: steps between halo exchanges (at most what the thinnest slab
@@ -47,7 +50,7 @@ class DistributedBackend final : public Backend {
   MPI_Comm comm_;
   int depth_;
   std::string decomposition_;
-  std::variant<std::monostate, std::unique_ptr<SlabRank<double>>, std::unique_ptr<SlabRank<float>>> rank_;
+  AnyRank rank_;
   bool stale_ = false;  // the root's state is behind the ranks'
 };
 
