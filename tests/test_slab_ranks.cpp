@@ -7,6 +7,7 @@
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -39,6 +40,44 @@ void exchange(std::vector<SlabRank<T>>& ranks) {
                   bytes);
     }
   }
+}
+
+// A whole block of every rank through advance_block, its transfers moved
+// as MPI might move them: each send read when its rank calls `start`, and
+// delivered into the receiving rank's halo as early as possible (at once
+// when the receiver has not reached its last step's remainder yet, else
+// after every rank's block), so that a slice sent before it was computed,
+// or a halo the remainder still reads, shows up as a mismatch.
+template <class T>
+void advance_blocks_overlapped(std::vector<SlabRank<T>>& ranks) {
+  const int P = static_cast<int>(ranks.size());
+  const std::size_t cells = ranks.front().slice_cells();
+  using Transfers = typename SlabRank<T>::Transfers;
+  std::vector<Transfers> at(P);
+  std::vector<std::array<std::vector<T>, 4>> sent(P);  // per field: down, up
+  std::vector<bool> started(P, false), lower_done(P, false), upper_done(P, false);
+  const auto deliver = [&](int r) {
+    const int down = (r + P - 1) % P, up = (r + 1) % P;
+    for (int f = 0; f < 2; ++f) {
+      const std::size_t n = at[r][f].slices * cells * sizeof(T);
+      if (!lower_done[r] && started[down]) std::memcpy(at[r][f].lower_halo, sent[down][2 * f + 1].data(), n);
+      if (!upper_done[r] && started[up]) std::memcpy(at[r][f].upper_halo, sent[up][2 * f].data(), n);
+    }
+    lower_done[r] = lower_done[r] || started[down];
+    upper_done[r] = upper_done[r] || started[up];
+  };
+  for (int r = 0; r < P; ++r) {
+    ranks[r].advance_block([&](const Transfers& t) {
+      at[r] = t;
+      for (int f = 0; f < 2; ++f) {
+        sent[r][2 * f].assign(t[f].send_down, t[f].send_down + t[f].slices * cells);
+        sent[r][2 * f + 1].assign(t[f].send_up, t[f].send_up + t[f].slices * cells);
+      }
+      started[r] = true;
+      for (int q = 0; q <= r; ++q) deliver(q);
+    });
+  }
+  for (int r = 0; r < P; ++r) deliver(r);
 }
 
 template <class T>
@@ -75,10 +114,15 @@ struct Case {
   }
 };
 
+// How blocks end: whole blocks exchange while their last step runs, as
+// the product does (a shorter block at the end exchanges after it);
+// `after` exchanges after every block; `none` never does.
+enum class Exchange { overlapped, after, none };
+
 // Steps the case's ranks for `steps` steps in blocks of its depth, checking
 // fields and diagnostics against one process after every block.
 template <class T>
-void expect_matches_one_process(const Case& c, int steps, bool exchange_halos = true) {
+void expect_matches_one_process(const Case& c, int steps, Exchange how = Exchange::overlapped) {
   SCOPED_TRACE(c.name());
   const Grid g(c.shape);
   const Params p = testing::test_params(c.order, c.boundary, 0.01);
@@ -92,8 +136,12 @@ void expect_matches_one_process(const Case& c, int steps, bool exchange_halos = 
   const auto cpu = make_backend("cpu");
   for (int done = 0; done < steps;) {
     const int block = std::min(c.depth, steps - done);
-    for (auto& r : ranks) r.advance(block);
-    if (exchange_halos) exchange(ranks);
+    if (how == Exchange::overlapped && block == c.depth) {
+      advance_blocks_overlapped(ranks);
+    } else {
+      for (auto& r : ranks) r.advance(block);
+      if (how != Exchange::none) exchange(ranks);
+    }
     cpu->advance(reference, p, block);
     done += block;
     for (const auto& r : ranks) r.store(whole);
@@ -175,8 +223,17 @@ TEST(SlabRanks, BitIdenticalAtThreadedSizes) {
 TEST(SlabRanks, StaleHalosAreCaught) {
   ASSERT_NO_FATAL_FAILURE(expect_matches_one_process<double>({{23, 11, 9}, 2, Boundary::periodic, false, 3, 2}, 2));
   EXPECT_FATAL_FAILURE(expect_matches_one_process<double>({{23, 11, 9}, 2, Boundary::periodic, false, 3, 2}, 4,
-                                                          /*exchange_halos=*/false),
+                                                          Exchange::none),
                        "same_bits");
+}
+
+// Exchanging after each block must give the same bits as overlapping the
+// exchange with the block's last step.
+TEST(SlabRanks, ExchangeAfterTheBlockMatchesTheOverlappedOne) {
+  for (int k = 1; k <= 3; ++k) {
+    expect_matches_one_process<double>({{23, 11, 9}, 4, Boundary::reflective, true, 3, k}, 7, Exchange::after);
+    expect_matches_one_process<double>({{29, 13}, 2, Boundary::absorbing, false, 2, k}, 7, Exchange::after);
+  }
 }
 
 TEST(SlabRanks, FirstBadCellIsReportedInTheWholeLatticesCoordinates) {

@@ -74,8 +74,11 @@ std::string first_mismatch(const Case& c, int steps, bool exchange = true) {
   const double limit = std::numeric_limits<double>::infinity();
   for (int done = 0; done < steps;) {
     const int block = std::min(c.depth, steps - done);
-    rank.advance(block);
-    if (exchange) distributed::exchange_halos(rank, MPI_COMM_WORLD);
+    if (exchange) {
+      distributed::advance(rank, block, MPI_COMM_WORLD);
+    } else {
+      rank.advance(block);
+    }
     done += block;
     distributed::gather_state(rank, root ? &whole : nullptr, MPI_COMM_WORLD);
     const FusedDiagnostics got = distributed::diagnose(rank, p, limit, MPI_COMM_WORLD);

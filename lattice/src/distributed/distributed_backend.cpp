@@ -45,16 +45,6 @@ int size_of(MPI_Comm comm) {
   return n;
 }
 
-template <class T>
-void advance_blocks(SlabRank<T>& rank, std::int64_t steps, MPI_Comm comm) {
-  while (steps > 0) {
-    const int block = static_cast<int>(std::min<std::int64_t>(steps, rank.depth()));
-    rank.advance(block);
-    exchange_halos(rank, comm);
-    steps -= block;
-  }
-}
-
 // f(rank) for the rank set up so far, in its precision; nothing before set-up.
 template <class F>
 void with_rank(AnyRank& rank, F&& f) {
@@ -125,7 +115,7 @@ void DistributedBackend::step(State<T>& s, const Params& p, std::int64_t steps) 
   if (!std::holds_alternative<std::unique_ptr<SlabRank<T>>>(rank_)) set_up(s, p);
   Command c{Kind::advance, static_cast<long long>(steps), 0};
   broadcast(c, comm_);
-  advance_blocks(*std::get<std::unique_ptr<SlabRank<T>>>(rank_), steps, comm_);
+  distributed::advance(*std::get<std::unique_ptr<SlabRank<T>>>(rank_), steps, comm_);
   s.step += steps;
   stale_ = true;
 }
@@ -188,7 +178,7 @@ int run_worker(MPI_Comm comm) {
         break;
       }
       case Kind::advance:
-        with_rank(rank, [&](auto& r) { advance_blocks(r, c.steps, comm); });
+        with_rank(rank, [&](auto& r) { distributed::advance(r, c.steps, comm); });
         break;
       case Kind::diagnose:
         with_rank(rank, [&](auto& r) { distributed::diagnose(r, params, c.limit, comm); });

@@ -1,5 +1,6 @@
 #include "distributed/mpi_slabs.hpp"
 
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <vector>
@@ -72,6 +73,35 @@ void exchange_halos(SlabRank<T>& rank, MPI_Comm comm) {
   const Ring ring(comm);
   exchange_field(rank, rank.local().E, ring, comm);
   exchange_field(rank, rank.local().E_prev, ring, comm);
+}
+
+template <class T>
+void advance(SlabRank<T>& rank, std::int64_t steps, MPI_Comm comm) {
+  const Ring ring(comm);
+  const SliceType<T> slice(rank.slice_cells());
+  for (; steps >= rank.depth(); steps -= rank.depth()) {
+    std::vector<MPI_Request> pending;
+    rank.advance_block([&](const typename SlabRank<T>::Transfers& transfers) {
+      int tag = 0;
+      for (const auto& t : transfers) {
+        if (t.slices == 0) continue;
+        const int count = static_cast<int>(t.slices);
+        MPI_Request q[4];
+        // Upward: my top slices become the upper neighbour's lower halo; then downward.
+        check(MPI_Irecv(t.lower_halo, count, slice.type, ring.down, tag, comm, &q[0]), "halo receive");
+        check(MPI_Irecv(t.upper_halo, count, slice.type, ring.up, tag + 1, comm, &q[1]), "halo receive");
+        check(MPI_Isend(t.send_up, count, slice.type, ring.up, tag, comm, &q[2]), "halo send");
+        check(MPI_Isend(t.send_down, count, slice.type, ring.down, tag + 1, comm, &q[3]), "halo send");
+        pending.insert(pending.end(), q, q + 4);
+        tag += 2;
+      }
+    });
+    check(MPI_Waitall(static_cast<int>(pending.size()), pending.data(), MPI_STATUSES_IGNORE), "halo exchange");
+  }
+  if (steps > 0) {
+    rank.advance(static_cast<int>(steps));
+    exchange_halos(rank, comm);
+  }
 }
 
 template <class T>
@@ -172,6 +202,7 @@ FusedDiagnostics diagnose(const SlabRank<T>& rank, const Params& p, double limit
 
 #define LFM_MPI_SLABS(T)                                                           \
   template void exchange_halos(SlabRank<T>&, MPI_Comm);                            \
+  template void advance(SlabRank<T>&, std::int64_t, MPI_Comm);                     \
   template void scatter_state(SlabRank<T>&, const State<T>*, MPI_Comm);            \
   template void gather_state(const SlabRank<T>&, State<T>*, MPI_Comm);             \
   template FusedDiagnostics diagnose(const SlabRank<T>&, const Params&, double, MPI_Comm);

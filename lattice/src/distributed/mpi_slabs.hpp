@@ -14,6 +14,13 @@ namespace lfm::distributed {
 template <class T>
 void exchange_halos(SlabRank<T>& rank, MPI_Comm comm);
 
+// `steps` steps from fresh halos, leaving them fresh: whole blocks of the
+// rank's depth, each exchanging without blocking while its last step
+// computes the slices that do not touch the halos; a shorter block at the
+// end, then a blocking exchange.
+template <class T>
+void advance(SlabRank<T>& rank, std::int64_t steps, MPI_Comm comm);
+
 // The whole lattice's state, held by the root (rank 0) only, onto every
 // rank's padded slab, halos (and χ) included; `whole` is ignored elsewhere.
 template <class T>

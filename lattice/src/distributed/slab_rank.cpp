@@ -105,20 +105,56 @@ void SlabRank<T>::store(State<T>& whole) const {
 }
 
 template <class T>
+void SlabRank<T>::sweep_slices(std::size_t lo, std::size_t hi) {
+  const long shift = static_cast<long>(owned_.begin) - static_cast<long>(halo_);
+  cpu::dispatch(whole_.dims(), params_.stencil_order, local_.chi_field.has_value(), [&](auto d, auto o, auto c) {
+    sweep<T, decltype(d)::value, decltype(o)::value, decltype(c)::value>(local_, params_, shift, whole_.extent(0), lo,
+                                                                          hi);
+  });
+}
+
+template <class T>
 void SlabRank<T>::advance(int steps) {
   if (steps < 0 || steps > depth_) throw InputError("a block is 0 to " + std::to_string(depth_) + " steps");
   const std::size_t r = static_cast<std::size_t>(params_.stencil_order / 2);
   const std::size_t slices = owned_.size() + 2 * halo_;
-  const long shift = static_cast<long>(owned_.begin) - static_cast<long>(halo_);
   for (int j = 1; j <= steps; ++j) {
-    const std::size_t lo = j * r, hi = slices - j * r;
-    cpu::dispatch(whole_.dims(), params_.stencil_order, local_.chi_field.has_value(), [&](auto d, auto o, auto c) {
-      sweep<T, decltype(d)::value, decltype(o)::value, decltype(c)::value>(local_, params_, shift, whole_.extent(0),
-                                                                            lo, hi);
-    });
+    sweep_slices(j * r, slices - j * r);
     std::swap(local_.E, local_.E_prev);
     ++local_.step;
   }
+}
+
+template <class T>
+void SlabRank<T>::advance_block(const std::function<void(const Transfers&)>& start) {
+  advance(depth_ - 1);
+  const std::size_t r = static_cast<std::size_t>(params_.stencil_order / 2), d = halo_, n = owned_.size();
+  const std::size_t cells = slice_cells();
+  // The last step writes the owned slices [d, d + n) of what becomes E
+  // and only reads what becomes E_prev. The edge bands hold the slices
+  // sent (d at each end) and one more, so that a reflective face there
+  // finds its updated neighbour in the same band.
+  const std::size_t band = d + 1;
+  const bool split = n > 2 * band;
+  if (split) {
+    sweep_slices(d, d + band);
+    sweep_slices(d + n - band, d + n);
+  } else {
+    sweep_slices(d, d + n);
+  }
+  T* next = local_.E_prev.data();  // E after the swap below
+  T* now = local_.E.data();        // E_prev after it
+  // E_prev's halos were recomputed by the block's step before last (none
+  // at depth 1) on all but the outer d − r slices, and the edge slice of
+  // that can hold a reflective face copied from a neighbour it did not
+  // update (slab_decomposition.hpp): d − r + 1 slices go stale. The bands
+  // read the edge slice, but they are done before the transfers start.
+  const std::size_t stale = depth_ > 1 ? d - r + 1 : 0;
+  start({Transfer{next + d * cells, next + n * cells, next, next + (d + n) * cells, d},
+         Transfer{now + (d + r - 1) * cells, now + n * cells, now, now + (d + n + r - 1) * cells, stale}});
+  if (split) sweep_slices(d + band, d + n - band);
+  std::swap(local_.E, local_.E_prev);
+  ++local_.step;
 }
 
 template <class T>

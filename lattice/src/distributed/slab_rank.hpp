@@ -11,6 +11,8 @@
 // update), so the first rank's lower halo is the last rank's top slices.
 // How the halos travel is the caller's (an MPI exchange, or a copy
 // between ranks held in one process).
+#include <array>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -46,6 +48,27 @@ class SlabRank {
   // `steps` ≤ depth() steps from fresh halos.
   void advance(int steps);
 
+  // What the exchange after a whole block moves for one field: `slices`
+  // slices from send_down into the lower neighbour's upper_halo and from
+  // send_up into the upper neighbour's lower_halo.
+  struct Transfer {
+    const T* send_down;
+    const T* send_up;
+    T* lower_halo;
+    T* upper_halo;
+    std::size_t slices;
+  };
+  // E's halos whole, and the outer halo() − order/2 + 1 slices of
+  // E_prev's halos, which the block leaves stale; the block itself
+  // recomputed the rest of them (at depth 1 none is stale).
+  using Transfers = std::array<Transfer, 2>;
+  // depth() steps from fresh halos, exchanging while the last one runs:
+  // that step computes the owned slices the neighbours need first, calls
+  // `start` (which starts the transfers), then computes the rest, which
+  // neither reads nor writes what the transfers touch. The caller
+  // completes them after this returns; then the halos are fresh again.
+  void advance_block(const std::function<void(const Transfers&)>& start);
+
   // Each field's halo blocks (halo() slices each): what the lower and
   // upper neighbours need, and where what they send goes.
   struct Blocks {
@@ -70,6 +93,9 @@ class SlabRank {
   std::size_t halo_;
   int depth_;
   State<T> local_;
+
+  // One step of padded slices [lo, hi) (not yet swapped in).
+  void sweep_slices(std::size_t lo, std::size_t hi);
 };
 
 }  // namespace lfm::distributed
