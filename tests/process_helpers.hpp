@@ -33,6 +33,7 @@ class LfmProcess {
   LfmProcess& operator=(const LfmProcess&) = delete;
 
   void signal(int signo) const;
+  pid_t pid() const { return pid_; }
   // Waits for the exit; the code is 128 + signal for a killed process.
   CliResult wait();
 

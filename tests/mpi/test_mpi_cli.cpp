@@ -1,8 +1,9 @@
 // `mpiexec -n P lfm run|resume …` as a user types it (label `mpi`): the
 // run directory must hold the bytes one `cpu` process writes — E.npy,
 // E_prev.npy, energy.csv and every snapshot dataset — for uneven splits,
-// order 4, absorbing and reflective faces, χ fields, deep halos and a
-// checkpoint written on P ranks resumed on Q.
+// order 4, absorbing and reflective faces, χ fields, deep halos, a
+// checkpoint written on P ranks resumed on Q, and runs killed on 3 ranks
+// (mpiexec or one of its workers) resumed on 2.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -13,6 +14,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -140,16 +143,53 @@ std::int64_t newest_checkpoint(const std::filesystem::path& run) {
   return newest;
 }
 
-// Killed mid-run on 3 ranks (SIGTERM: the root checkpoints and stops;
-// SIGKILL: every rank dies with mpiexec), resumed on 2 to a few hundred
-// steps past its newest checkpoint: the outputs are those of one
-// uninterrupted process run to that step. The run asks for far more steps
-// than it can take before the signal, whatever the machine's speed.
+// The PID of MPI rank `rank` among the children of `mpiexec` (-1 while
+// it has not started).
+pid_t rank_pid(pid_t mpiexec, int rank) {
+  const std::string want = "OMPI_COMM_WORLD_RANK=" + std::to_string(rank);
+  for (const auto& p : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = p.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(p.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    char state = 0;
+    pid_t parent = 0;
+    rest >> state >> parent;
+    if (parent != mpiexec) continue;
+    std::ifstream env(p.path() / "environ");
+    for (std::string var; std::getline(env, var, '\0');) {
+      if (var == want) return static_cast<pid_t>(std::stol(name));
+    }
+  }
+  return -1;
+}
+
+// Whether a child process has exited (and is left to be reaped).
+bool exited(pid_t child) {
+  std::ifstream stat("/proc/" + std::to_string(child) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  const auto close = line.rfind(')');
+  return close == std::string::npos || line.substr(close + 2, 1) == "Z";
+}
+
+// Killed mid-run on 3 ranks, resumed on 2 to a few hundred steps past its
+// newest checkpoint: the outputs are those of one uninterrupted process
+// run to that step. SIGTERM to mpiexec: the root checkpoints and stops.
+// SIGKILL to mpiexec: every rank dies with it. SIGKILL to one worker:
+// mpiexec ends the job (the others would wait for it forever), within a
+// minute. The run asks for far more steps than it can take before the
+// signal, whatever the machine's speed.
 TEST_F(DistributedCli, KilledOnThreeRanksResumesOnTwoAsIfNeverStopped) {
   const std::vector<std::string> args{"run", "wave_packet", "--dim", "2", "--n", "64", "--diagnostics-every", "10",
                                       "--checkpoint-every", "50", "--quiet"};
-  for (int signo : {SIGTERM, SIGKILL}) {
-    const std::filesystem::path out = dir / ("killed" + std::to_string(signo));
+  enum class Kill { term_mpiexec, kill_mpiexec, kill_worker };
+  for (Kill how : {Kill::term_mpiexec, Kill::kill_mpiexec, Kill::kill_worker}) {
+    const std::filesystem::path out = dir / ("killed" + std::to_string(static_cast<int>(how)));
     SCOPED_TRACE(out.filename().string());
     setenv("OMP_NUM_THREADS", "1", 1);
     setenv("OMPI_MCA_mpi_yield_when_idle", "1", 1);
@@ -165,10 +205,17 @@ TEST_F(DistributedCli, KilledOnThreeRanksResumesOnTwoAsIfNeverStopped) {
                                                                          "step_000000000100.ckpt"); },
                                     120))
         << "no checkpoint at step 100";
-    job.signal(signo);
+    if (how == Kill::kill_worker) {
+      const pid_t worker = rank_pid(job.pid(), 2);
+      ASSERT_GT(worker, 0) << "rank 2 not found";
+      ASSERT_EQ(kill(worker, SIGKILL), 0);
+      EXPECT_TRUE(testing::wait_until([&] { return exited(job.pid()); }, 60)) << "the job outlived its rank 2";
+    } else {
+      job.signal(how == Kill::term_mpiexec ? SIGTERM : SIGKILL);
+    }
     const auto stopped = job.wait();
     EXPECT_NE(stopped.exit_code, 0);
-    if (signo == SIGTERM) EXPECT_NE(stopped.err.find("stopped by SIGTERM"), std::string::npos) << stopped.err;
+    if (how == Kill::term_mpiexec) EXPECT_NE(stopped.err.find("stopped by SIGTERM"), std::string::npos) << stopped.err;
     ASSERT_FALSE(std::filesystem::exists(out / "E.npy"));
 
     const std::string total = std::to_string(newest_checkpoint(out) + 200);
