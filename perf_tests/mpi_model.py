@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """The scaling model of docs/optimizations/mpi.md: time per step of a
 distributed run from the measured interior rate and an alpha-beta model of
-the interconnect, for the slab split lfm implements (axis 0 only) and for
-the 3D block split it does not have yet, at each point the exchange depth
-k that minimizes the time per step.
+the interconnect, for the splits lfm implements (slabs of axis 0; blocks of
+slices x rows, axes 0 and 1) and for the 3D block split it does not have,
+at each point the exchange depth k that minimizes the time per step.
 
     python3 perf_tests/mpi_model.py --cell-ns 6.9 [--alpha-us 1.5] [--gbps 100]
 
@@ -13,6 +13,12 @@ thread, order 2, float64: ms_per_step / cells). Prints Markdown tables.
 Per step, k steps between exchanges, stencil reach r (1 at order 2):
   slab   compute = mean over the block of (N/P + 2 r (k - j)) N^2 cells
          exchange = 2 fields x 2 neighbours x (alpha + 8 r k N^2 / beta), once per k steps
+  columns compute = mean over the block of (N/a + 2 r (k - j)) (N/b + 2 r (k - j)) N cells,
+         a x b = P as MPI_Dims_create makes it (the most even factors)
+         exchange = 2 fields x 2 neighbours x (alpha + 8 r k (N/b + 2 r k) N / beta)
+                  + 2 fields x 2 neighbours x (alpha + 8 r k (N/a + 2 r k) N / beta), once per k steps
+         (slice halos, then the row halos of every padded slice: corners included);
+         a column holds whole diagnostics slabs: N/b >= 8192/N rows
   blocks compute = mean over the block of (b + 2 r (k - j))^3 cells, b = N / P^(1/3)
          exchange = 2 fields x 6 faces x (alpha + 8 r k (b + 2 r k)^2 / beta), once per k steps
          (faces in three phases, each carrying the previous ones' halos: edges and corners included)
@@ -28,6 +34,19 @@ def slab(n, p, k, r, cell, alpha, beta):
         return None  # the halo does not fit in one neighbour's slab
     compute = sum((planes + 2 * r * (k - j)) * n * n for j in range(1, k + 1)) / k * cell
     exchange = 2 * 2 * (alpha + 8 * r * k * n * n / beta) / k
+    return compute, exchange
+
+
+def columns(n, p, k, r, cell, alpha, beta):
+    b = int(p ** 0.5)
+    while p % b:
+        b -= 1
+    a = p // b
+    slices, rows = n / a, n / b
+    if slices < r * k or rows < r * k or rows < 8192 / n:
+        return None
+    compute = sum((slices + 2 * r * (k - j)) * (rows + 2 * r * (k - j)) * n for j in range(1, k + 1)) / k * cell
+    exchange = 2 * 2 * (2 * alpha + 8 * r * k * ((rows + 2 * r * k) + (slices + 2 * r * k)) * n / beta) / k
     return compute, exchange
 
 
@@ -77,17 +96,17 @@ def tables(cell, a):
     print("| lattice | split | " + " | ".join(f"{p} ranks" for p in ranks) + " |")
     print("|---|---|" + "---|" * len(ranks))
     for n in [1024, 2048, 4096, 8192]:
-        for name, model in [("slabs", slab), ("3D blocks", blocks)]:
+        for name, model in [("slabs", slab), ("slices × rows", columns), ("3D blocks", blocks)]:
             row = [cell_text(best(model, n, p, r, cell, alpha, beta), n ** 3 * cell / p) for p in ranks]
             print(f"| {n}³ | {name} | " + " | ".join(row) + " |")
     print("\nWeak scaling, 256³ cells per rank (lattice (256³·P)^(1/3) on a side):\n")
-    print("| ranks | lattice | slabs | 3D blocks |")
-    print("|---|---|---|---|")
+    print("| ranks | lattice | slabs | slices × rows | 3D blocks |")
+    print("|---|---|---|---|---|")
     for p in ranks:
         n = round((256 ** 3 * p) ** (1 / 3))
         ideal = 256 ** 3 * cell
-        print(f"| {p} | {n}³ | {cell_text(best(slab, n, p, r, cell, alpha, beta), ideal)} | "
-              f"{cell_text(best(blocks, n, p, r, cell, alpha, beta), ideal)} |")
+        row = [cell_text(best(model, n, p, r, cell, alpha, beta), ideal) for model in (slab, columns, blocks)]
+        print(f"| {p} | {n}³ | " + " | ".join(row) + " |")
     print()
 
 if __name__ == "__main__":

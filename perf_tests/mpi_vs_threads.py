@@ -3,12 +3,14 @@
 one process with T OpenMP threads, and `mpiexec -n T` ranks of one thread.
 
     python3 perf_tests/mpi_vs_threads.py [--lfm build/release/bin/lfm]
-        [--n 256] [--steps 40] [--ranks 2] [--reps 10]
+        [--n 256] [--steps 40] [--ranks 2] [--reps 10] [--max-step-ratio R]
 
 Both runs use --backend cpu (bit-identical, checked on the first pair)
 and their default diagnostics stride. Prints each side's median and range
 of the stepping time (summary.json) and of the process's wall time, and
-the median and range of the paired ratios distributed / threaded.
+the median and range of the paired ratios distributed / threaded. With
+--max-step-ratio, a gate: exits 1 when the median paired ratio of the
+stepping times is above R.
 """
 import argparse
 import json
@@ -34,6 +36,7 @@ def main():
     ap.add_argument("--steps", type=int, default=40)
     ap.add_argument("--ranks", type=int, default=2)
     ap.add_argument("--reps", type=int, default=10)
+    ap.add_argument("--max-step-ratio", type=float)
     a = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="lfm-mpi-vs-threads-")
@@ -64,13 +67,21 @@ def main():
 
     print(f"wave_packet {a.n}^3 float64, {a.steps} steps, backend cpu: 1 process x {a.ranks} threads "
           f"vs {a.ranks} ranks x 1 thread, {a.reps} interleaved pairs")
+    ratios = {}
     for what in ("step", "wall"):
         for name in sides:
             t = times[name][what]
             print(f"  {name:11s} {what:4s} median {statistics.median(t):.3f} s (range {min(t):.3f}-{max(t):.3f})")
         r = [d / t for d, t in zip(times["distributed"][what], times["threaded"][what])]
-        print(f"  distributed/threaded {what}: median {statistics.median(r):.3f} (range {min(r):.3f}-{max(r):.3f})")
+        ratios[what] = statistics.median(r)
+        print(f"  distributed/threaded {what}: median {ratios[what]:.3f} (range {min(r):.3f}-{max(r):.3f})")
     shutil.rmtree(work)
+    if a.max_step_ratio is not None:
+        ok = ratios["step"] <= a.max_step_ratio
+        print(f"{'PASS' if ok else 'FAIL'}: stepping ratio {ratios['step']:.3f} "
+              f"{'<=' if ok else '>'} {a.max_step_ratio}")
+        if not ok:
+            raise SystemExit(1)
 
 
 def step_seconds(summary):

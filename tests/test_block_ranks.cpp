@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "cpu/diagnostic_partials.hpp"
-#include "distributed/slab_decomposition.hpp"
-#include "distributed/slab_rank.hpp"
+#include "distributed/decomposition.hpp"
+#include "distributed/block_rank.hpp"
 #include "lattice/backend.hpp"
 #include "lattice/fused_diagnostics.hpp"
 #include "support/test_states.hpp"
@@ -24,20 +24,39 @@
 namespace lfm {
 namespace {
 
-using distributed::SlabRank;
+using distributed::BlockRank;
 
+// Slice halos from the neighbours along axis 0, then (when the rows are
+// split, and `rows` asks for it) the row halos of every padded slice from
+// the neighbours along axis 1, corners included, as the MPI exchange does.
 template <class T>
-void exchange(std::vector<SlabRank<T>>& ranks) {
+void exchange(std::vector<BlockRank<T>>& ranks, bool rows = true) {
   const int P = static_cast<int>(ranks.size());
+  const distributed::Split split = ranks.front().split();
   for (int r = 0; r < P; ++r) {
-    SlabRank<T>& down = ranks[(r + P - 1) % P];
-    SlabRank<T>& up = ranks[(r + 1) % P];
+    BlockRank<T>& down = ranks[distributed::neighbour(split, r, false, -1)];
+    BlockRank<T>& up = ranks[distributed::neighbour(split, r, false, 1)];
     const std::size_t bytes = ranks[r].block_cells() * sizeof(T);
     for (auto level : {&State<T>::E, &State<T>::E_prev}) {
       std::memcpy(ranks[r].blocks(ranks[r].local().*level).lower_halo, down.blocks(down.local().*level).last_owned,
                   bytes);
       std::memcpy(ranks[r].blocks(ranks[r].local().*level).upper_halo, up.blocks(up.local().*level).first_owned,
                   bytes);
+    }
+  }
+  if (!rows || ranks.front().row_halo() == 0) return;
+  for (int r = 0; r < P; ++r) {
+    BlockRank<T>& down = ranks[distributed::neighbour(split, r, true, -1)];
+    BlockRank<T>& up = ranks[distributed::neighbour(split, r, true, 1)];
+    const std::size_t bytes = ranks[r].row_block_cells() * sizeof(T);
+    const std::size_t slices = ranks[r].local().grid().extent(0);
+    for (auto level : {&State<T>::E, &State<T>::E_prev}) {
+      const auto mine = ranks[r].row_blocks(ranks[r].local().*level);
+      const auto below = down.row_blocks(down.local().*level), above = up.row_blocks(up.local().*level);
+      for (std::size_t i = 0; i < slices; ++i) {  // each rank's padded slices are its own size
+        std::memcpy(mine.lower_halo + i * ranks[r].slice_cells(), below.last_owned + i * down.slice_cells(), bytes);
+        std::memcpy(mine.upper_halo + i * ranks[r].slice_cells(), above.first_owned + i * up.slice_cells(), bytes);
+      }
     }
   }
 }
@@ -49,10 +68,10 @@ void exchange(std::vector<SlabRank<T>>& ranks) {
 // after every rank's block), so that a slice sent before it was computed,
 // or a halo the remainder still reads, shows up as a mismatch.
 template <class T>
-void advance_blocks_overlapped(std::vector<SlabRank<T>>& ranks) {
+void advance_blocks_overlapped(std::vector<BlockRank<T>>& ranks) {
   const int P = static_cast<int>(ranks.size());
   const std::size_t cells = ranks.front().slice_cells();
-  using Transfers = typename SlabRank<T>::Transfers;
+  using Transfers = typename BlockRank<T>::Transfers;
   std::vector<Transfers> at(P);
   std::vector<std::array<std::vector<T>, 4>> sent(P);  // per field: down, up
   std::vector<bool> started(P, false), lower_done(P, false), upper_done(P, false);
@@ -81,11 +100,16 @@ void advance_blocks_overlapped(std::vector<SlabRank<T>>& ranks) {
 }
 
 template <class T>
-FusedDiagnostics diagnose(const std::vector<SlabRank<T>>& ranks, const Params& p, bool chi_field) {
-  std::vector<cpu::DiagnosticSums> all;
+FusedDiagnostics diagnose(const std::vector<BlockRank<T>>& ranks, const Params& p, bool chi_field) {
+  // Each rank's slabs into their places among the whole lattice's.
+  const cpu::SlabLayout whole = cpu::slab_layout(ranks.front().whole());
+  std::vector<cpu::DiagnosticSums> all(whole.slices * whole.slabs_per_slice);
   for (const auto& r : ranks) {
     const auto part = r.diagnostic_partials(std::numeric_limits<double>::infinity());
-    all.insert(all.end(), part.begin(), part.end());
+    for (std::size_t j = 0; j < part.size(); ++j) {
+      all.at((r.owned().begin + j / r.slabs_per_slice()) * whole.slabs_per_slice +
+             r.owned_rows().begin / whole.rows_per_slab + j % r.slabs_per_slice()) = part[j];
+    }
   }
   std::size_t first_bad = 0;
   const double chi = chi_field ? 1.0 : static_cast<double>(static_cast<T>(p.chi));
@@ -104,20 +128,21 @@ struct Case {
   int order;
   Boundary boundary;
   bool chi_field;
-  int ranks;
+  distributed::Split split;
   int depth;
   std::string name() const {
     std::string s = std::to_string(shape.size()) + "D order " + std::to_string(order) + " " +
                     std::string(to_string(boundary)) + (chi_field ? " chi field" : " chi scalar") + ", " +
-                    std::to_string(ranks) + " ranks, depth " + std::to_string(depth);
+                    split.text() + " ranks, depth " + std::to_string(depth);
     return s;
   }
 };
 
-// How blocks end: whole blocks exchange while their last step runs, as
-// the product does (a shorter block at the end exchanges after it);
-// `after` exchanges after every block; `none` never does.
-enum class Exchange { overlapped, after, none };
+// How blocks end: whole blocks of slabs exchange while their last step
+// runs, as the product does (a shorter block at the end, and blocks of
+// slices × rows, exchange after it); `after` exchanges after every block;
+// `slices_only` leaves the row halos stale; `none` never exchanges.
+enum class Exchange { overlapped, after, slices_only, none };
 
 // Steps the case's ranks for `steps` steps in blocks of its depth, checking
 // fields and diagnostics against one process after every block.
@@ -127,20 +152,20 @@ void expect_matches_one_process(const Case& c, int steps, Exchange how = Exchang
   const Grid g(c.shape);
   const Params p = testing::test_params(c.order, c.boundary, 0.01);
   State<T> whole = convert_state<T>(testing::random_state(g, 7 + c.shape[0], c.chi_field));
-  std::vector<SlabRank<T>> ranks;
-  for (int r = 0; r < c.ranks; ++r) {
-    ranks.emplace_back(g, p, c.ranks, r, c.depth, c.chi_field);
+  std::vector<BlockRank<T>> ranks;
+  for (int r = 0; r < c.split.ranks(); ++r) {
+    ranks.emplace_back(g, p, c.split, r, c.depth, c.chi_field);
     ranks.back().load(whole);
   }
   State<T> reference = whole;
   const auto cpu = make_backend("cpu");
   for (int done = 0; done < steps;) {
     const int block = std::min(c.depth, steps - done);
-    if (how == Exchange::overlapped && block == c.depth) {
+    if (how == Exchange::overlapped && block == c.depth && c.split.rows == 1) {
       advance_blocks_overlapped(ranks);
     } else {
       for (auto& r : ranks) r.advance(block);
-      if (how != Exchange::none) exchange(ranks);
+      if (how != Exchange::none) exchange(ranks, how != Exchange::slices_only);
     }
     cpu->advance(reference, p, block);
     done += block;
@@ -156,7 +181,7 @@ void expect_matches_one_process(const Case& c, int steps, Exchange how = Exchang
   }
 }
 
-TEST(SlabDecomposition, SharesEverySliceOutOnceThickerFirst) {
+TEST(Decomposition, SharesEverySliceOutOnceThickerFirst) {
   for (std::size_t n : {1u, 5u, 19u, 64u}) {
     for (int P = 1; P <= 5; ++P) {
       std::size_t next = 0;
@@ -172,19 +197,25 @@ TEST(SlabDecomposition, SharesEverySliceOutOnceThickerFirst) {
   }
 }
 
-TEST(SlabDecomposition, HaloIsTheReachOfABlock) {
+TEST(Decomposition, HaloIsTheReachOfABlock) {
   EXPECT_EQ(distributed::halo_slices(2, 1), 1u);
   EXPECT_EQ(distributed::halo_slices(4, 3), 6u);
   // 19 slices on 4 ranks: the thinnest holds 4.
-  EXPECT_EQ(distributed::deepest_depth(19, 4, 2, 9), 4);
-  EXPECT_EQ(distributed::deepest_depth(19, 4, 4, 9), 2);
-  EXPECT_EQ(distributed::deepest_depth(19, 4, 4, 1), 1);
-  EXPECT_EQ(distributed::deepest_depth(7, 4, 4, 3), 0);
-  EXPECT_THROW(SlabRank<double>(Grid({7, 8}), testing::test_params(4), 4, 0, 1, false), InputError);
-  EXPECT_THROW(SlabRank<double>(Grid({64}), testing::test_params(2), 2, 0, 1, false), InputError);
+  EXPECT_EQ(distributed::deepest_depth(19, 4, 2, 9, false), 4);
+  EXPECT_EQ(distributed::deepest_depth(19, 4, 4, 9, false), 2);
+  EXPECT_EQ(distributed::deepest_depth(19, 4, 4, 1, false), 1);
+  EXPECT_EQ(distributed::deepest_depth(7, 4, 4, 3, false), 0);
+  EXPECT_THROW(BlockRank<double>(Grid({7, 8}), testing::test_params(4), {4, 1}, 0, 1, false), InputError);
+  // A reflective face owned alone would copy a neighbour its rank does not
+  // update (5 planes on 4 ranks gave wrong bits before this was refused).
+  EXPECT_EQ(distributed::deepest_depth(5, 4, 2, 1, false), 1);
+  EXPECT_EQ(distributed::deepest_depth(5, 4, 2, 1, true), 0);
+  EXPECT_THROW(BlockRank<double>(Grid({5, 8, 9}), testing::test_params(2, Boundary::reflective), {4, 1}, 3, 1, false),
+               InputError);
+  EXPECT_THROW(BlockRank<double>(Grid({64}), testing::test_params(2), {2, 1}, 0, 1, false), InputError);
 }
 
-TEST(SlabRanks, BitIdenticalToOneProcessAcrossTheMatrix) {
+TEST(BlockRanks, BitIdenticalToOneProcessAcrossTheMatrix) {
   int checked = 0;
   for (const auto& shape : {std::vector<std::size_t>{23, 11, 9}, std::vector<std::size_t>{29, 13}}) {
     for (int order : {2, 4}) {
@@ -192,8 +223,8 @@ TEST(SlabRanks, BitIdenticalToOneProcessAcrossTheMatrix) {
         for (bool chi : {false, true}) {
           for (int P = 1; P <= 4; ++P) {
             for (int k = 1; k <= 4; ++k) {
-              if (distributed::deepest_depth(shape[0], P, order, k) < k) continue;
-              expect_matches_one_process<double>({shape, order, b, chi, P, k}, 9);
+              if (distributed::deepest_depth(shape[0], P, order, k, b == Boundary::reflective) < k) continue;
+              expect_matches_one_process<double>({shape, order, b, chi, {P, 1}, k}, 9);
               ++checked;
             }
           }
@@ -205,38 +236,86 @@ TEST(SlabRanks, BitIdenticalToOneProcessAcrossTheMatrix) {
   EXPECT_GT(checked, 300);
 }
 
-TEST(SlabRanks, BitIdenticalInFloat32) {
+// Rows are shared out in whole slabs of the diagnostics: 4096 cells a row
+// makes slabs of 2 rows, so 7 rows are slabs of 2, 2, 2 and 1.
+TEST(Decomposition, RowsGoOutInWholeSlabs) {
+  const Grid g({9, 7, 4096});
+  ASSERT_EQ(cpu::slab_layout(g).rows_per_slab, 2u);
+  EXPECT_EQ(distributed::owned_block(g, {1, 2}, 0).rows.size(), 4u);
+  EXPECT_EQ(distributed::owned_block(g, {1, 2}, 1).rows.begin, 4u);
+  EXPECT_EQ(distributed::owned_block(g, {1, 2}, 1).rows.size(), 3u);
+  EXPECT_EQ(distributed::owned_block(g, {3, 3}, 8).rows.size(), 1u);  // slabs 2, 1, 1: rows 4, 2, 1
+  EXPECT_EQ(distributed::owned_block(g, {3, 3}, 8).slices.begin, 6u);
+  EXPECT_EQ(distributed::deepest_depth(g, {1, 2}, 2, 9, false), 3);
+  EXPECT_EQ(distributed::deepest_depth(g, {1, 3}, 4, 1, false), 0);
+  EXPECT_EQ(distributed::deepest_depth(g, {1, 5}, 2, 1, false), 0);  // 4 slabs for 5 columns
+  EXPECT_EQ(distributed::deepest_depth(Grid({9, 4096}), {1, 2}, 2, 1, false), 0);  // 2D: rows are the slices
+  EXPECT_EQ(distributed::neighbour({3, 2}, 5, true, 1), 4);
+  EXPECT_EQ(distributed::neighbour({3, 2}, 5, false, 1), 1);
+  EXPECT_THROW(BlockRank<double>(g, testing::test_params(4), {1, 3}, 0, 1, false), InputError);
+}
+
+// Blocks of slices × rows: uneven splits along both axes, thin columns.
+TEST(BlockRanks, BlocksOfSlicesByRowsAreBitIdentical) {
+  int checked = 0;
+  const std::vector<std::size_t> shape{9, 7, 4096};
+  for (int order : {2, 4}) {
+    for (Boundary b : {Boundary::periodic, Boundary::reflective, Boundary::absorbing}) {
+      for (bool chi : {false, true}) {
+        for (distributed::Split split : {distributed::Split{1, 2}, {2, 2}, {3, 2}, {2, 3}}) {
+          for (int k = 1; k <= 3; ++k) {
+            if (distributed::deepest_depth(Grid(shape), split, order, k, b == Boundary::reflective) < k) continue;
+            expect_matches_one_process<double>({shape, order, b, chi, split, k}, 7);
+            ++checked;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 50);
+  expect_matches_one_process<float>({{8, 12, 2048}, 4, Boundary::reflective, true, {2, 2}, 2}, 5);
+}
+
+TEST(BlockRanks, BitIdenticalInFloat32) {
   for (Boundary b : {Boundary::periodic, Boundary::reflective, Boundary::absorbing}) {
-    expect_matches_one_process<float>({{17, 8, 12}, 4, b, true, 3, 2}, 7);
-    expect_matches_one_process<float>({{17, 12}, 2, b, false, 2, 3}, 7);
+    expect_matches_one_process<float>({{17, 8, 12}, 4, b, true, {3, 1}, 2}, 7);
+    expect_matches_one_process<float>({{17, 12}, 2, b, false, {2, 1}, 3}, 7);
   }
 }
 
 // Sizes where both the ranks and the one-process reference step on threads.
-TEST(SlabRanks, BitIdenticalAtThreadedSizes) {
-  expect_matches_one_process<double>({{48, 40, 40}, 4, Boundary::absorbing, true, 2, 3}, 6);
-  expect_matches_one_process<double>({{40, 40, 40}, 2, Boundary::reflective, false, 3, 4}, 8);
+TEST(BlockRanks, BitIdenticalAtThreadedSizes) {
+  expect_matches_one_process<double>({{48, 40, 40}, 4, Boundary::absorbing, true, {2, 1}, 3}, 6);
+  expect_matches_one_process<double>({{40, 40, 40}, 2, Boundary::reflective, false, {3, 1}, 4}, 8);
 }
 
 // The negative control: without the exchange the halos go stale and the
 // comparison above must notice.
-TEST(SlabRanks, StaleHalosAreCaught) {
-  ASSERT_NO_FATAL_FAILURE(expect_matches_one_process<double>({{23, 11, 9}, 2, Boundary::periodic, false, 3, 2}, 2));
-  EXPECT_FATAL_FAILURE(expect_matches_one_process<double>({{23, 11, 9}, 2, Boundary::periodic, false, 3, 2}, 4,
+TEST(BlockRanks, StaleHalosAreCaught) {
+  ASSERT_NO_FATAL_FAILURE(expect_matches_one_process<double>({{23, 11, 9}, 2, Boundary::periodic, false, {3, 1}, 2}, 2));
+  EXPECT_FATAL_FAILURE(expect_matches_one_process<double>({{23, 11, 9}, 2, Boundary::periodic, false, {3, 1}, 2}, 4,
                                                           Exchange::none),
+                       "same_bits");
+}
+
+// With rows split, stale row halos must be noticed too.
+TEST(BlockRanks, StaleRowHalosAreCaught) {
+  ASSERT_NO_FATAL_FAILURE(expect_matches_one_process<double>({{9, 7, 4096}, 2, Boundary::periodic, false, {2, 2}, 1}, 2));
+  EXPECT_FATAL_FAILURE(expect_matches_one_process<double>({{9, 7, 4096}, 2, Boundary::periodic, false, {2, 2}, 1}, 2,
+                                                          Exchange::slices_only),
                        "same_bits");
 }
 
 // Exchanging after each block must give the same bits as overlapping the
 // exchange with the block's last step.
-TEST(SlabRanks, ExchangeAfterTheBlockMatchesTheOverlappedOne) {
+TEST(BlockRanks, ExchangeAfterTheBlockMatchesTheOverlappedOne) {
   for (int k = 1; k <= 3; ++k) {
-    expect_matches_one_process<double>({{23, 11, 9}, 4, Boundary::reflective, true, 3, k}, 7, Exchange::after);
-    expect_matches_one_process<double>({{29, 13}, 2, Boundary::absorbing, false, 2, k}, 7, Exchange::after);
+    expect_matches_one_process<double>({{23, 11, 9}, 4, Boundary::reflective, true, {3, 1}, k}, 7, Exchange::after);
+    expect_matches_one_process<double>({{29, 13}, 2, Boundary::absorbing, false, {2, 1}, k}, 7, Exchange::after);
   }
 }
 
-TEST(SlabRanks, FirstBadCellIsReportedInTheWholeLatticesCoordinates) {
+TEST(BlockRanks, FirstBadCellIsReportedInTheWholeLatticesCoordinates) {
   const Grid g({23, 11, 9});
   const Params p = testing::test_params(2);
   State<double> whole = testing::random_state(g, 3, false);
@@ -246,7 +325,7 @@ TEST(SlabRanks, FirstBadCellIsReportedInTheWholeLatticesCoordinates) {
   ASSERT_TRUE(want.has_value());
   std::optional<BadCell> got;
   for (int r = 0; r < 3 && !got; ++r) {
-    SlabRank<double> rank(g, p, 3, r, 1, false);
+    BlockRank<double> rank(g, p, {3, 1}, r, 1, false);
     rank.load(whole);
     const auto part = rank.diagnostic_partials(10.0);
     for (std::size_t j = 0; j < part.size() && !got; ++j) {

@@ -65,18 +65,21 @@ int MpiSession::serve() {
 }
 
 std::function<std::unique_ptr<Backend>(const BackendInfo&)> distributed_backends(
-    int exchange_depth, const Grid& grid, int stencil_order, const std::function<void(const std::string&)>& notice) {
+    const DistributedArgs& args, const Grid& grid, const Params& params,
+    const std::function<void(const std::string&)>& notice) {
   if (session_ranks <= 1) return {};
   return [=](const BackendInfo& info) -> std::unique_ptr<Backend> {
     if (info.name != "cpu" && info.name != "auto") {
       throw InputError("--backend " + info.name + ": a distributed run steps every rank with cpu (auto, the " +
                        "default, chooses it); " + info.name + " runs on one process");
     }
-    if (grid.dims() >= 2 && notice) {
+    const distributed::Split split =
+        distributed::choose_split(grid, session_ranks, args.decomposition, params, args.exchange_depth);
+    if (notice) {
       notice("distributed over " +
-             distributed::describe_decomposition(grid.extent(0), session_ranks, stencil_order, exchange_depth));
+             distributed::describe_decomposition(grid, split, params.stencil_order, args.exchange_depth));
     }
-    return std::make_unique<distributed::DistributedBackend>(MPI_COMM_WORLD, exchange_depth);
+    return std::make_unique<distributed::DistributedBackend>(MPI_COMM_WORLD, args.exchange_depth, split.text());
   };
 }
 
@@ -95,7 +98,7 @@ MpiSession::~MpiSession() = default;
 int MpiSession::serve() { return 0; }
 
 std::function<std::unique_ptr<Backend>(const BackendInfo&)> distributed_backends(
-    int, const Grid&, int, const std::function<void(const std::string&)>&) {
+    const DistributedArgs&, const Grid&, const Params&, const std::function<void(const std::string&)>&) {
   return {};
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "distributed_args.hpp"
 #include "lattice/backend.hpp"
 #include "lattice/grid.hpp"
 
@@ -35,9 +36,11 @@ class MpiSession {
 int distributed_ranks();
 
 // For the root of a distributed run: JobHooks::make_backend, which
-// refuses per-rank backends other than cpu (and auto, which is cpu here)
-// and says the decomposition once through `notice`. Empty when not distributed.
+// refuses per-rank backends other than cpu (and auto, which is cpu here),
+// chooses the decomposition (or refuses the one asked for, with the
+// reason) and says it once through `notice`. Empty when not distributed.
 std::function<std::unique_ptr<Backend>(const BackendInfo&)> distributed_backends(
-    int exchange_depth, const Grid& grid, int stencil_order, const std::function<void(const std::string&)>& notice);
+    const DistributedArgs& args, const Grid& grid, const Params& params,
+    const std::function<void(const std::string&)>& notice);
 
 }  // namespace lfm::app

@@ -83,10 +83,13 @@ void add_run_options(CLI::App& run, lfm::app::RunArgs& a) {
                  "Stop when max|E| exceeds this times its start (0: stop on NaN/Inf only)")->capture_default_str();
   run.add_option("--memory-limit", a.memory_limit,
                  "Refuse a run estimated above this size (800M, 16G; default: MemAvailable)");
-  integer_in(run.add_option("--exchange-depth", a.exchange_depth,
+  integer_in(run.add_option("--exchange-depth", a.distributed.exchange_depth,
                             "Under mpiexec: steps between halo exchanges (deeper halos, fewer messages)"),
              1, 64)
       ->capture_default_str();
+  run.add_option("--decomposition", a.distributed.decomposition,
+                 "Under mpiexec: ranks along axes 0, 1 and 2, e.g. 4x2x1 (axis 2 is never split; "
+                 "default: MPI_Dims_create's split of axes 0 and 1 in 3D where it fits, else slabs of axis 0)");
   run.footer("Exit status: 0 done; 2 bad input or not enough memory; 3 diverged (NaN/Inf or blow-up); "
              "5 an output could not be written; 130 stopped by SIGINT, 143 by SIGTERM, 129 by SIGHUP (a checkpoint is "
              "written first when --checkpoint-every is set).");
@@ -96,13 +99,20 @@ void add_run_options(CLI::App& run, lfm::app::RunArgs& a) {
   variant->needs(config);
 }
 
-// Options that take effect only beside another one are refused alone, so
-// that no option given is silently ignored.
-void refuse_idle_run_options(const CLI::App& run, const lfm::app::RunArgs& a) {
-  if (run.count("--exchange-depth") > 0 && lfm::app::distributed_ranks() <= 1) {
-    throw lfm::InputError("--exchange-depth applies to distributed runs (mpiexec -n P lfm run, P >= 2); "
-                          "this one runs on one process");
+// A distributed run's options are refused on one process, so that no
+// option given is silently ignored.
+void refuse_distributed_options(const CLI::App& command) {
+  for (const char* option : {"--exchange-depth", "--decomposition"}) {
+    if (command.count(option) > 0 && lfm::app::distributed_ranks() <= 1) {
+      throw lfm::InputError(std::string(option) + " applies to distributed runs (mpiexec -n P lfm " +
+                            command.get_name() + ", P >= 2); this one runs on one process");
+    }
   }
+}
+
+// Options that take effect only beside another one are refused alone.
+void refuse_idle_run_options(const CLI::App& run, const lfm::app::RunArgs& a) {
+  refuse_distributed_options(run);
   if (run.count("--keep-checkpoints") > 0 && a.checkpoint_every == 0) {
     throw lfm::InputError("--keep-checkpoints needs --checkpoint-every K (K >= 1); without checkpoints "
                           "there is nothing to keep");
@@ -141,8 +151,9 @@ int cli(int argc, char** argv) {
              0, int64_max);
   resume->add_option("--memory-limit", resume_args.memory_limit, "As for lfm run");
   resume->add_flag("--quiet", resume_args.quiet, "No progress on stderr");
-  integer_in(resume->add_option("--exchange-depth", resume_args.exchange_depth, "As for lfm run"), 1, 64)
+  integer_in(resume->add_option("--exchange-depth", resume_args.distributed.exchange_depth, "As for lfm run"), 1, 64)
       ->capture_default_str();
+  resume->add_option("--decomposition", resume_args.distributed.decomposition, "As for lfm run");
   resume->footer("Exit status as for lfm run.");
   lfm::app::BackendsArgs backends_args;
   auto* backends = app.add_subcommand(
@@ -255,7 +266,10 @@ int cli(int argc, char** argv) {
     app.parse(argc, argv);
     if (run->parsed()) refuse_idle_run_options(*run, run_args);
     if (backends->parsed()) return lfm::app::backends_command(backends_args);
-    if (resume->parsed()) return lfm::app::resume_command(resume_args);
+    if (resume->parsed()) {
+      refuse_distributed_options(*resume);
+      return lfm::app::resume_command(resume_args);
+    }
     if (validate->parsed()) return lfm::app::validate_command(validate_args);
     if (bench->parsed() && end_to_end) {
       if (!bench_args.peer.empty() || bench->count("--order") > 0) {

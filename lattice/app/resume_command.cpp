@@ -18,7 +18,7 @@ int resume_command(const ResumeArgs& a) {
   JobHooks notices;
   notices.notice = print_notice;
   Problem problem = run.load(dir, a.steps_total, notices);
-  return run_in_directory(problem, dir, a.quiet, stop, a.exchange_depth,
+  return run_in_directory(problem, dir, a.quiet, stop, a.distributed,
                           [&](const JobHooks& hooks) { return run.resume(problem, dir, hooks); });
 }
 

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "distributed_args.hpp"
+
 namespace lfm::app {
 
 struct ResumeArgs {
@@ -16,7 +18,7 @@ struct ResumeArgs {
   std::optional<std::string> memory_limit;
   bool quiet = false;
   std::string command_line;
-  int exchange_depth = 1;  // under mpiexec: steps between halo exchanges
+  DistributedArgs distributed;  // under mpiexec
 };
 
 // Exit codes as for `lfm run`.

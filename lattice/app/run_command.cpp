@@ -102,14 +102,14 @@ void report_divergence(const JobOutcome& o) {
 void print_notice(const std::string& text) { std::cerr << "lfm: " << text << "\n"; }
 
 int run_in_directory(const Problem& problem, const RunDirectory& dir, bool quiet, const StopSignals& stop,
-                     int exchange_depth, const std::function<JobOutcome(const JobHooks&)>& job) {
+                     const DistributedArgs& distributed, const std::function<JobOutcome(const JobHooks&)>& job) {
   ProgressLine progress(!quiet);
   JobHooks hooks;
   hooks.on_progress = [&](const Progress& p) { progress(p); };
   hooks.stop_requested = [&](std::int64_t step) { return stop.received(step); };
   hooks.notice = print_notice;
   const Grid& g = std::visit([](const auto& s) -> const Grid& { return s.grid(); }, problem.state);
-  hooks.make_backend = distributed_backends(exchange_depth, g, problem.params.stencil_order, print_notice);
+  hooks.make_backend = distributed_backends(distributed, g, problem.params, print_notice);
   const JobOutcome o = job(hooks);
   progress.finish();
   if (o.status == JobStatus::stopped) return report_interruption(o, dir.requested());
@@ -140,7 +140,7 @@ int run_command(const RunArgs& a) {
   // from here on ends in a clean stop.
   const StopSignals stop;
   RunDirectory dir(a.out, a.force ? RunDirectory::Open::replace : RunDirectory::Open::create, print_notice);
-  return run_in_directory(problem, dir, a.quiet, stop, a.exchange_depth,
+  return run_in_directory(problem, dir, a.quiet, stop, a.distributed,
                           [&](const JobHooks& hooks) { return run_job(problem, dir, options, hooks); });
 }
 

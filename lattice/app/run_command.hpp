@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "distributed_args.hpp"
 #include "snapshot_cli.hpp"
 #include "lattice/run.hpp"
 #include "lattice/run_directory.hpp"
@@ -38,7 +39,7 @@ struct RunArgs {
   int keep_checkpoints = 2;
   double blowup_factor = 1e6;         // 0: stop on NaN/Inf only
   std::optional<std::string> memory_limit;
-  int exchange_depth = 1;  // under mpiexec: steps between halo exchanges
+  DistributedArgs distributed;  // under mpiexec
 };
 
 class StopSignals;
@@ -53,10 +54,10 @@ void print_notice(const std::string& text);
 // command line's progress line and stop signals, then prints its summary
 // or how it stopped. Returns the exit code: 0 done, 3 diverged,
 // 128 + signal number when SIGINT/SIGTERM/SIGHUP stopped it.
-// Under mpiexec the job is distributed, exchanging halos every
-// `exchange_depth` steps (app/distributed.hpp).
+// Under mpiexec the job is distributed as `distributed` says
+// (app/distributed.hpp).
 int run_in_directory(const Problem& problem, const RunDirectory& dir, bool quiet, const StopSignals& stop,
-                     int exchange_depth, const std::function<JobOutcome(const JobHooks&)>& job);
+                     const DistributedArgs& distributed, const std::function<JobOutcome(const JobHooks&)>& job);
 
 // Returns the process exit code: 0 done, 3 the field diverged (outputs kept
 // up to the step where it did), 128 + signal when stopped by SIGINT/SIGTERM.

@@ -7,20 +7,21 @@
 #include <gtest/gtest.h>
 #include <mpi.h>
 
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
 
-#include "distributed/mpi_slabs.hpp"
+#include "distributed/mpi_blocks.hpp"
 #include "lattice/backend.hpp"
 #include "support/test_states.hpp"
 
 namespace lfm {
 namespace {
 
-using distributed::SlabRank;
+using distributed::BlockRank;
 
 int world_rank() {
   int r = 0;
@@ -62,13 +63,14 @@ struct Case {
 // Steps in blocks of the depth; after each block, the first mismatch (""
 // when none), agreed by every rank.
 template <class T>
-std::string first_mismatch(const Case& c, int steps, bool exchange = true) {
+std::string first_mismatch(const Case& c, int steps, bool exchange = true,
+                           distributed::Split split = {world_size(), 1}) {
   const Grid g(c.shape);
   const Params p = testing::test_params(c.order, c.boundary, 0.01);
   const bool root = world_rank() == 0;
   State<T> whole = convert_state<T>(testing::random_state(g, 11 + c.shape[0], c.chi_field));
   State<T> reference = whole;
-  SlabRank<T> rank(g, p, world_size(), world_rank(), c.depth, c.chi_field);
+  BlockRank<T> rank(g, p, split, world_rank(), c.depth, c.chi_field);
   distributed::scatter_state(rank, root ? &whole : nullptr, MPI_COMM_WORLD);
   const auto cpu = make_backend("cpu");
   const double limit = std::numeric_limits<double>::infinity();
@@ -99,14 +101,14 @@ std::string first_mismatch(const Case& c, int steps, bool exchange = true) {
   return "";
 }
 
-TEST(MpiSlabs, BitIdenticalToOneProcessAcrossTheMatrix) {
+TEST(MpiBlocks, BitIdenticalToOneProcessAcrossTheMatrix) {
   int checked = 0;
   for (const auto& shape : {std::vector<std::size_t>{23, 11, 9}, std::vector<std::size_t>{29, 13}}) {
     for (int order : {2, 4}) {
       for (Boundary b : {Boundary::periodic, Boundary::reflective, Boundary::absorbing}) {
         for (bool chi : {false, true}) {
           for (int k = 1; k <= 4; ++k) {
-            if (distributed::deepest_depth(shape[0], world_size(), order, k) < k) continue;
+            if (distributed::deepest_depth(shape[0], world_size(), order, k, b == Boundary::reflective) < k) continue;
             const Case c{shape, order, b, chi, k};
             EXPECT_EQ(first_mismatch<double>(c, 9), "") << c.name();
             ++checked;
@@ -118,26 +120,51 @@ TEST(MpiSlabs, BitIdenticalToOneProcessAcrossTheMatrix) {
   EXPECT_GT(checked, 60);
 }
 
-TEST(MpiSlabs, BitIdenticalInFloat32) {
+TEST(MpiBlocks, BitIdenticalInFloat32) {
   for (Boundary b : {Boundary::periodic, Boundary::reflective, Boundary::absorbing}) {
     const Case c{{17, 8, 12}, 4, b, true, 2};
     EXPECT_EQ(first_mismatch<float>(c, 7), "") << c.name();
   }
 }
 
+// Blocks of slices × rows on every split of the ranks along axis 1 alone
+// and, on 4, 2x2: 4096 cells a row makes diagnostics slabs of 2 rows, so
+// columns hold 4 and 3 rows (2 ranks), 4, 2 and 1 (3 ranks).
+TEST(MpiBlocks, BlocksOfSlicesByRowsAreBitIdentical) {
+  if (world_size() < 2) GTEST_SKIP() << "one rank holds the whole plane";
+  std::vector<distributed::Split> splits{{1, world_size()}};
+  if (world_size() == 4) splits.push_back({2, 2});
+  const std::vector<std::size_t> shape{9, 7, 4096};
+  int checked = 0;
+  for (const auto split : splits) {
+    for (int order : {2, 4}) {
+      for (Boundary b : {Boundary::periodic, Boundary::reflective, Boundary::absorbing}) {
+        for (int k = 1; k <= 2; ++k) {
+          if (distributed::deepest_depth(Grid(shape), split, order, k, b == Boundary::reflective) < k) continue;
+          const Case c{shape, order, b, b == Boundary::absorbing, k};
+          EXPECT_EQ(first_mismatch<double>(c, 5, true, split), "") << c.name() << " as " << split.text();
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 0);
+  EXPECT_EQ(first_mismatch<float>({{8, 12, 2048}, 4, Boundary::reflective, true, 2}, 5, true, splits.back()), "");
+}
+
 // The negative control: without the exchange the comparison must fail
 // (one rank wraps onto itself, so it needs the exchange as much).
-TEST(MpiSlabs, StaleHalosAreCaught) {
+TEST(MpiBlocks, StaleHalosAreCaught) {
   const Case c{{23, 11, 9}, 2, Boundary::periodic, false, 2};
   EXPECT_NE(first_mismatch<double>(c, 6, /*exchange=*/false), "");
 }
 
-TEST(MpiSlabs, FirstBadCellComesFromTheRankThatHoldsIt) {
+TEST(MpiBlocks, FirstBadCellComesFromTheRankThatHoldsIt) {
   const Grid g({23, 11, 9});
   const Params p = testing::test_params(2);
   State<double> whole = testing::random_state(g, 3, false);
   whole.E[g.flat({20, 4, 6})] = std::numeric_limits<double>::quiet_NaN();
-  SlabRank<double> rank(g, p, world_size(), world_rank(), 1, false);
+  BlockRank<double> rank(g, p, {world_size(), 1}, world_rank(), 1, false);
   distributed::scatter_state(rank, world_rank() == 0 ? &whole : nullptr, MPI_COMM_WORLD);
   const FusedDiagnostics got = distributed::diagnose(rank, p, 10.0, MPI_COMM_WORLD);
   const FusedDiagnostics want = fused_diagnostics(whole, p, 10.0);
@@ -146,6 +173,23 @@ TEST(MpiSlabs, FirstBadCellComesFromTheRankThatHoldsIt) {
   EXPECT_EQ(got.health.first_bad->coords, want.health.first_bad->coords);
   EXPECT_EQ(got.health.non_finite, 1);
   EXPECT_TRUE(std::isnan(got.health.max_abs));
+
+  // The same from blocks of slices × rows: two bad cells, the first in the
+  // whole lattice's slab order is reported, not the first rank's (which
+  // holds rows 0–3 of every plane).
+  const Grid wide({9, 7, 4096});
+  State<double> blocks = testing::random_state(wide, 5, false);
+  blocks.E[wide.flat({2, 5, 100})] = std::numeric_limits<double>::infinity();
+  blocks.E[wide.flat({6, 1, 3000})] = std::numeric_limits<double>::quiet_NaN();
+  BlockRank<double> block(wide, p, {1, world_size()}, world_rank(), 1, false);
+  distributed::scatter_state(block, world_rank() == 0 ? &blocks : nullptr, MPI_COMM_WORLD);
+  const FusedDiagnostics from_block = distributed::diagnose(block, p, 10.0, MPI_COMM_WORLD);
+  const FusedDiagnostics expected = fused_diagnostics(blocks, p, 10.0);
+  ASSERT_TRUE(from_block.health.first_bad.has_value());
+  EXPECT_EQ(from_block.health.first_bad->index, expected.health.first_bad->index);
+  EXPECT_EQ(from_block.health.first_bad->coords, expected.health.first_bad->coords);
+  EXPECT_EQ(from_block.health.non_finite, 2);
+  EXPECT_EQ(from_block.health.first_bad->coords, (std::array<std::size_t, 3>{2, 5, 100}));
 }
 
 }  // namespace

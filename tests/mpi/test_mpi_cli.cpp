@@ -102,6 +102,17 @@ TEST_F(DistributedCli, ReflectiveFloat32WithDeepHalosIsBitIdentical) {
                              {"--exchange-depth", "4"});
 }
 
+// Blocks of slices × rows: 4 ranks choose 2x2x1 at 128³ (rows go out in
+// diagnostics slabs of 64), and a split given on the command line.
+TEST_F(DistributedCli, BlocksOfSlicesByRowsAreBitIdentical) {
+  expect_matches_one_process(4, {"run", "wave_packet", "--n", "128", "--steps", "6", "--diagnostics-every", "2"});
+  const auto err = testing::read_file(dir / "many4" / "summary.json");
+  EXPECT_NE(err.find("2x2x1 blocks: 64, 64 slices of axis 0 by 64, 64 rows of axis 1"), std::string::npos) << err;
+  expect_matches_one_process(2, {"run", "gravity_well", "--n", "128", "--steps", "5", "--set", "stencil_order=4",
+                                 "--set", "boundary=reflective"},
+                             {"--decomposition", "1x2x1", "--exchange-depth", "2"});
+}
+
 // Checkpoints and snapshots written by the root from the gathered state:
 // stopped after 20 steps on 4 ranks, resumed to 40 on 3.
 TEST_F(DistributedCli, ACheckpointWrittenOnFourRanksResumesOnThree) {
@@ -242,6 +253,26 @@ TEST_F(DistributedCli, RefusesWhatItCannotDistribute) {
   const auto alone = run_lfm(with_out({"run", "wave_packet", "--n", "16", "--exchange-depth", "2"}, dir / "d"));
   EXPECT_EQ(alone.exit_code, 2);
   EXPECT_NE(alone.err.find("applies to distributed runs"), std::string::npos) << alone.err;
+  const auto resumed_alone = run_lfm({"resume", (dir / "d").string(), "--decomposition", "2x1x1"});
+  EXPECT_EQ(resumed_alone.exit_code, 2);
+  EXPECT_NE(resumed_alone.err.find("--decomposition applies to distributed runs (mpiexec -n P lfm resume"),
+            std::string::npos)
+      << resumed_alone.err;
+  const std::vector<std::pair<std::vector<std::string>, std::string>> splits{
+      {{"--n", "16", "--decomposition", "1x1x2"}, "axis 2 is never split"},
+      {{"--n", "16", "--decomposition", "3x1"}, "is 3 ranks; mpiexec started 2"},
+      {{"--n", "16", "--decomposition", "2x"}, "expected ranks along each axis"},
+      {{"--n", "16", "--dim", "2", "--decomposition", "1x2"}, "split along axis 0 alone"},
+      {{"--n", "64", "--decomposition", "1x2"}, "too few for 2 ranks along it"},
+  };
+  for (const auto& [options, why] : splits) {
+    std::vector<std::string> args{"run", "wave_packet"};
+    args.insert(args.end(), options.begin(), options.end());
+    const auto refused = mpi_lfm(2, with_out(args, dir / "e"));
+    EXPECT_EQ(refused.exit_code, 2) << why;
+    EXPECT_NE(refused.err.find(why), std::string::npos) << refused.err;
+    EXPECT_FALSE(std::filesystem::exists(dir / "e" / "summary.json"));
+  }
 }
 
 }  // namespace

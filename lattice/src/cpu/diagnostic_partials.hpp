@@ -27,6 +27,9 @@ void add(DiagnosticSums& to, const DiagnosticSums& o);
 
 struct SlabLayout {
   std::size_t slices = 0, rows_per_slice = 0, rows_per_slab = 0, slabs_per_slice = 0;
+  // The slabs of a slice cover its rows [first_row, first_row + rows_used):
+  // all of them in a whole lattice, the owned ones in a rank's padded block.
+  std::size_t first_row = 0, rows_used = 0;
   // Rows [first, end) of slab `slab` (rows counted as z·ny + y).
   std::pair<std::size_t, std::size_t> rows(std::size_t slab) const;
 };
@@ -38,10 +41,18 @@ SlabLayout slab_layout(const Grid& g);
 template <class T>
 std::vector<DiagnosticSums> diagnostic_partials(const State<T>& s, const Params& p, double limit,
                                                 std::size_t first_slice, std::size_t end_slice);
+// The same for a layout of s's rows other than s's own (a rank's block:
+// neighbours along axis 1 are then read in its halo rows).
+template <class T>
+std::vector<DiagnosticSums> diagnostic_partials(const State<T>& s, const Params& p, double limit,
+                                                const SlabLayout& l, std::size_t first_slice, std::size_t end_slice);
 
-// The first cell of slab `slab` above the limit (or not finite).
+// The first cell of slab `slab` above the limit (or not finite), as an
+// index into s (its own layout, or l).
 template <class T>
 std::optional<BadCell> first_bad_in_slab(const State<T>& s, double limit, std::size_t slab);
+template <class T>
+std::optional<BadCell> first_bad_in_slab(const State<T>& s, double limit, const SlabLayout& l, std::size_t slab);
 
 // Energy, invariant and health from every slab's sums in slab order;
 // chi_scalar is χ for a scalar χ (rounded to the run's precision) and 1 for

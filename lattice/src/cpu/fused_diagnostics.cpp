@@ -217,13 +217,14 @@ SlabLayout slab_layout(const Grid& g) {
   l.rows_per_slice = g.dims() == 3 ? s.ny : 1;
   l.rows_per_slab = std::clamp<std::size_t>(slab_cells / s.nx, 1, l.rows_per_slice);
   l.slabs_per_slice = (l.rows_per_slice + l.rows_per_slab - 1) / l.rows_per_slab;
+  l.rows_used = l.rows_per_slice;
   return l;
 }
 
 std::pair<std::size_t, std::size_t> SlabLayout::rows(std::size_t slab) const {
   const std::size_t slice = slab / slabs_per_slice, k = slab % slabs_per_slice;
-  const std::size_t first = slice * rows_per_slice + k * rows_per_slab;
-  return {first, std::min((slice + 1) * rows_per_slice, first + rows_per_slab)};
+  const std::size_t start = slice * rows_per_slice + first_row, first = start + k * rows_per_slab;
+  return {first, std::min(start + rows_used, first + rows_per_slab)};
 }
 
 void add(DiagnosticSums& to, const DiagnosticSums& o) {
@@ -234,21 +235,21 @@ void add(DiagnosticSums& to, const DiagnosticSums& o) {
 
 template <class T>
 std::vector<DiagnosticSums> diagnostic_partials(const State<T>& st, const Params& p, double limit,
-                                                std::size_t first_slice, std::size_t end_slice) {
-  const SlabLayout l = slab_layout(st.grid());
+                                                const SlabLayout& l, std::size_t first_slice, std::size_t end_slice) {
   std::vector<DiagnosticSums> out((end_slice - first_slice) * l.slabs_per_slice);
   partials_into(st, p, std::min(limit, DBL_MAX), l, first_slice * l.slabs_per_slice, end_slice * l.slabs_per_slice,
                 out.data());
   return out;
 }
-template std::vector<DiagnosticSums> diagnostic_partials(const State<double>&, const Params&, double, std::size_t,
-                                                         std::size_t);
-template std::vector<DiagnosticSums> diagnostic_partials(const State<float>&, const Params&, double, std::size_t,
-                                                         std::size_t);
 
 template <class T>
-std::optional<BadCell> first_bad_in_slab(const State<T>& st, double limit, std::size_t slab) {
-  const SlabLayout l = slab_layout(st.grid());
+std::vector<DiagnosticSums> diagnostic_partials(const State<T>& st, const Params& p, double limit,
+                                                std::size_t first_slice, std::size_t end_slice) {
+  return diagnostic_partials(st, p, limit, slab_layout(st.grid()), first_slice, end_slice);
+}
+
+template <class T>
+std::optional<BadCell> first_bad_in_slab(const State<T>& st, double limit, const SlabLayout& l, std::size_t slab) {
   const std::size_t nx = cpu::shape3(st.grid()).nx;
   const auto [first_row, end_row] = l.rows(slab);
   const double bad_above = std::min(limit, DBL_MAX);
@@ -258,8 +259,22 @@ std::optional<BadCell> first_bad_in_slab(const State<T>& st, double limit, std::
   }
   return std::nullopt;
 }
-template std::optional<BadCell> first_bad_in_slab(const State<double>&, double, std::size_t);
-template std::optional<BadCell> first_bad_in_slab(const State<float>&, double, std::size_t);
+
+template <class T>
+std::optional<BadCell> first_bad_in_slab(const State<T>& st, double limit, std::size_t slab) {
+  return first_bad_in_slab(st, limit, slab_layout(st.grid()), slab);
+}
+
+#define LFM_PARTIALS(T)                                                                                           \
+  template std::vector<DiagnosticSums> diagnostic_partials(const State<T>&, const Params&, double, std::size_t,  \
+                                                           std::size_t);                                         \
+  template std::vector<DiagnosticSums> diagnostic_partials(const State<T>&, const Params&, double,               \
+                                                           const SlabLayout&, std::size_t, std::size_t);         \
+  template std::optional<BadCell> first_bad_in_slab(const State<T>&, double, std::size_t);                       \
+  template std::optional<BadCell> first_bad_in_slab(const State<T>&, double, const SlabLayout&, std::size_t);
+LFM_PARTIALS(double)
+LFM_PARTIALS(float)
+#undef LFM_PARTIALS
 
 FusedDiagnostics sum_partials(const std::vector<DiagnosticSums>& partials, const Params& p, int dims,
                               double chi_scalar, std::size_t* first_bad_slab) {

@@ -45,8 +45,14 @@ struct StepArgs {
   // rank's padded part of a distributed lattice sets them.
   long outer_shift;
   std::size_t outer_n;
-  std::size_t outer(std::size_t i) const {
-    const long n = static_cast<long>(outer_n), g = (static_cast<long>(i) + outer_shift) % n;
+  // The same for the rows of a 3D plane (axis 1), when a rank holds a part
+  // of them too.
+  long middle_shift;
+  std::size_t middle_n;
+  std::size_t outer(std::size_t i) const { return wrapped(i, outer_shift, outer_n); }
+  std::size_t middle(std::size_t i) const { return wrapped(i, middle_shift, middle_n); }
+  static std::size_t wrapped(std::size_t i, long shift, std::size_t extent) {
+    const long n = static_cast<long>(extent), g = (static_cast<long>(i) + shift) % n;
     return static_cast<std::size_t>(g < 0 ? g + n : g);
   }
 };
@@ -56,7 +62,7 @@ StepArgs<T> step_args(const T* e, T* prev_out, const T* chi, const Grid& g, cons
   const Shape3 s = shape3(g);
   return {e, prev_out, chi, s, kernels::coefficients<T>(p), p.boundary == Boundary::absorbing,
           static_cast<std::size_t>(p.absorb_width), static_cast<T>(p.absorb_factor), 0,
-          g.dims() == 3 ? s.nz : s.ny};
+          g.dims() == 3 ? s.nz : s.ny, 0, s.ny};
 }
 
 namespace detail {
@@ -120,7 +126,8 @@ void update_row(const StepArgs<T>& a, std::size_t z, std::size_t y) {
   if (a.absorbing) {
     const std::size_t w = a.width;
     const std::size_t gz = Dims == 3 ? a.outer(z) : z, nz = Dims == 3 ? a.outer_n : s.nz;
-    const std::size_t gy = Dims == 2 ? a.outer(y) : y, ny = Dims == 2 ? a.outer_n : s.ny;
+    const std::size_t gy = Dims == 2 ? a.outer(y) : Dims == 3 ? a.middle(y) : y;
+    const std::size_t ny = Dims == 2 ? a.outer_n : Dims == 3 ? a.middle_n : s.ny;
     const int band = (Dims == 3 && kernels::in_band(gz, nz, w)) + (Dims >= 2 && kernels::in_band(gy, ny, w));
     T* out = a.prev_out + at;
     for (std::size_t x = 0; x < nx; ++x) out[x] = kernels::absorb(out[x], band + kernels::in_band(x, nx, w), a.factor);

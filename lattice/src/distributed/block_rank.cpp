@@ -1,7 +1,8 @@
-#include "distributed/slab_rank.hpp"
+#include "distributed/block_rank.hpp"
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -11,34 +12,53 @@
 namespace lfm::distributed {
 namespace {
 
-Grid padded_grid(const Grid& whole, std::size_t slices) {
-  std::vector<std::size_t> shape = whole.shape();
-  shape[0] = slices;
-  return Grid(shape);
+// Where a block's padded slices and rows lie in the whole lattice: padded
+// slice i is whole slice (i + slice_shift) mod slices, and so for rows.
+struct Placement {
+  long slice_shift;
+  std::size_t slices;
+  long row_shift;
+  std::size_t rows;
+  bool rows_split;
+};
+
+// Copies row or slice q of a freshly updated field from its neighbour when
+// q is face 0 or n − 1 of the whole lattice (g: its index there), wherever
+// a copy of it lies in the padding; `stride` cells apart, `cells` long.
+template <class T>
+void copy_face(T* f, std::size_t q, std::size_t g, std::size_t n, std::size_t stride, std::size_t cells) {
+  const std::size_t from = g == 0 ? q + 1 : g == n - 1 ? q - 1 : q;
+  if (from != q) std::memcpy(f + q * stride, f + from * stride, cells * sizeof(T));
 }
 
-// Padded slices [lo, hi) of one step: the row update of `cpu`, then
-// reflective faces. Within a slice (the axes after axis 0) that is
-// reflect_in_plane as `cpu` does it; along axis 0 a slice that is face 0
-// or n − 1 of the whole lattice takes its neighbour's values, wherever a
-// copy of it lies in the padding. That neighbour lies in the padding too
-// (lo ≥ 1, hi < slices); when it was not updated this step the copy is
-// wrong, but then only the opposite face reads it (slab_decomposition.hpp).
+// Padded slices [lo, hi) × rows [row_lo, row_hi) of one step: the row
+// update of `cpu`, then reflective faces in `cpu`'s order (rows of axis 1,
+// the row ends along x, then slices of axis 0). A face of the whole lattice
+// takes its neighbour's values wherever a copy of it lies in the padding.
+// That neighbour lies in the padding too (lo ≥ 1, hi < slices, and so for
+// split rows); when it was not updated this step the copy is wrong, but
+// then only the opposite face reads it (decomposition.hpp).
 template <class T, int Dims, int Order, bool ChiField>
-void sweep(State<T>& st, const Params& p, long outer_shift, std::size_t outer_n, std::size_t lo, std::size_t hi) {
+void sweep_block(State<T>& st, const Params& p, const Placement& at, std::size_t lo, std::size_t hi,
+                 std::size_t row_lo, std::size_t row_hi) {
   auto a = cpu::step_args<T>(st.E.data(), st.E_prev.data(), ChiField ? st.chi_field->data() : nullptr, st.grid(), p);
-  a.outer_shift = outer_shift;
-  a.outer_n = outer_n;
+  a.outer_shift = at.slice_shift;
+  a.outer_n = at.slices;
+  if constexpr (Dims == 3) {
+    a.middle_shift = at.row_shift;
+    a.middle_n = at.rows;
+  }
   const cpu::Shape3 s = a.s;
-  const std::size_t slice = Dims == 3 ? s.plane() : s.nx;
+  const std::size_t nx = s.nx, slice = Dims == 3 ? s.plane() : nx, row_cells = (row_hi - row_lo) * nx;
+  T* out = a.prev_out;
   const bool reflective = p.boundary == Boundary::reflective;
-  const bool threads = (hi - lo) * slice >= 32768;
+  const bool threads = (hi - lo) * row_cells >= 32768;
 #pragma omp parallel if (threads)
   {
     if constexpr (Dims == 3) {
 #pragma omp for collapse(2) schedule(static)
       for (std::size_t z = lo; z < hi; ++z) {
-        for (std::size_t y = 0; y < s.ny; ++y) cpu::update_row<T, Dims, Order, ChiField>(a, z, y);
+        for (std::size_t y = row_lo; y < row_hi; ++y) cpu::update_row<T, Dims, Order, ChiField>(a, z, y);
       }
     } else {
 #pragma omp for schedule(static)
@@ -46,87 +66,136 @@ void sweep(State<T>& st, const Params& p, long outer_shift, std::size_t outer_n,
     }
     if (reflective) {
       if constexpr (Dims == 3) {
-        for (std::size_t z = lo; z < hi; ++z) cpu::reflect_in_plane(a.prev_out, s, Dims, z);
+        if (at.rows_split) {
+#pragma omp for collapse(2) schedule(static)
+          for (std::size_t z = lo; z < hi; ++z) {
+            for (std::size_t y = row_lo; y < row_hi; ++y) copy_face(out + z * slice, y, a.middle(y), at.rows, nx, nx);
+          }
+#pragma omp for collapse(2) schedule(static)
+          for (std::size_t z = lo; z < hi; ++z) {
+            for (std::size_t y = row_lo; y < row_hi; ++y) kernels::reflect_line(out, z * slice + y * nx, std::size_t{1}, nx);
+          }
+        } else {
+          for (std::size_t z = lo; z < hi; ++z) cpu::reflect_in_plane(out, s, Dims, z);
+        }
       } else {
 #pragma omp for schedule(static)
-        for (std::size_t y = lo; y < hi; ++y) kernels::reflect_line(a.prev_out, y * s.nx, std::size_t{1}, s.nx);
+        for (std::size_t y = lo; y < hi; ++y) kernels::reflect_line(out, y * nx, std::size_t{1}, nx);
       }
 #pragma omp for schedule(static)
-      for (std::size_t q = lo; q < hi; ++q) {
-        const std::size_t g = a.outer(q);
-        const std::size_t from = g == 0 ? q + 1 : g == outer_n - 1 ? q - 1 : q;
-        if (from != q) std::memcpy(a.prev_out + q * slice, a.prev_out + from * slice, slice * sizeof(T));
-      }
+      for (std::size_t q = lo; q < hi; ++q) copy_face(out + row_lo * nx, q, a.outer(q), at.slices, slice, row_cells);
     }
   }
 }
 
+Grid padded_grid(const Grid& whole, std::size_t slices, std::size_t rows) {
+  std::vector<std::size_t> shape = whole.shape();
+  shape[0] = slices;
+  if (whole.dims() == 3) shape[1] = rows;
+  return Grid(shape);
+}
+
+std::string fits_message(std::size_t need, std::size_t have, const char* what) {
+  return "each rank needs " + std::to_string(need) + " " + what + " (its halo; 2 with reflective faces), the " +
+         "thinnest has " + std::to_string(have) + ": use fewer ranks or a smaller exchange depth";
+}
+
 }  // namespace
 
-template <class T>
-SlabRank<T>::SlabRank(const Grid& whole, const Params& p, int ranks, int rank, int depth, bool chi_field)
-    : whole_(whole), params_(p), owned_(owned_slices(whole.extent(0), ranks, rank)),
-      halo_(halo_slices(p.stencil_order, depth)), depth_(depth) {
-  if (whole.dims() < 2) throw InputError("a distributed run needs a 2D or 3D lattice; a 1D lattice runs on one process");
-  if (depth < 1) throw InputError("the exchange depth must be at least 1 step");
-  if (halo_ > owned_slices(whole.extent(0), ranks, ranks - 1).size()) {
-    throw InputError("a halo of " + std::to_string(halo_) + " slices does not fit in the thinnest rank's " +
-                     std::to_string(owned_slices(whole.extent(0), ranks, ranks - 1).size()) +
-                     " slices of axis 0: use fewer ranks or a smaller exchange depth");
+int neighbour(Split split, int rank, bool rows, int direction) {
+  int slice = rank / split.rows, row = rank % split.rows;
+  if (rows) {
+    row = (row + direction + split.rows) % split.rows;
+  } else {
+    slice = (slice + direction + split.slices) % split.slices;
   }
-  const Grid g = padded_grid(whole, owned_.size() + 2 * halo_);
+  return slice * split.rows + row;
+}
+
+template <class T>
+BlockRank<T>::BlockRank(const Grid& whole, const Params& p, Split split, int rank, int depth, bool chi_field)
+    : whole_(whole), params_(p), split_(split),
+      owned_(owned_block(whole, split, rank).slices), rows_(owned_block(whole, split, rank).rows),
+      halo_(halo_slices(p.stencil_order, depth)), row_halo_(split.rows > 1 ? halo_ : 0), depth_(depth) {
+  if (whole.dims() < 2) throw InputError("a distributed run needs a 2D or 3D lattice; a 1D lattice runs on one process");
+  if (split.rows > 1 && whole.dims() < 3) {
+    throw InputError("a 2D lattice is split along axis 0 alone: its rows are the contiguous axis");
+  }
+  if (depth < 1) throw InputError("the exchange depth must be at least 1 step");
+  const bool reflective = p.boundary == Boundary::reflective;
+  const std::size_t fewest = fewest_owned(p.stencil_order, depth, reflective);
+  const std::size_t thinnest = owned_slices(whole.extent(0), split.slices, split.slices - 1).size();
+  if (fewest > thinnest) throw InputError(fits_message(fewest, thinnest, "slices of axis 0"));
+  if (split.rows > 1 && deepest_depth(whole, split, p.stencil_order, depth, reflective) < depth) {
+    throw InputError(fits_message(fewest, owned_block(whole, split, split.ranks() - 1).rows.size(),
+                                  "rows of axis 1"));
+  }
+  const Grid g = padded_grid(whole, owned_.size() + 2 * halo_, padded_rows());
   local_.E = Field<T>(g);
   local_.E_prev = Field<T>(g);
   if (chi_field) local_.chi_field = Field<T>(g);
 }
 
 template <class T>
-void SlabRank<T>::load(const State<T>& whole) {
-  const std::size_t n = whole_.extent(0), cells = slice_cells();
+void BlockRank<T>::load(const State<T>& whole) {
+  const std::size_t n = whole_.extent(0), n1 = whole_.dims() == 3 ? whole_.extent(1) : 1, nx = row_cells();
   const std::size_t slices = owned_.size() + 2 * halo_;
   for (std::size_t i = 0; i < slices; ++i) {
     const std::size_t g = (owned_.begin + n * halo_ + i - halo_) % n;  // n·halo keeps it unsigned
-    const auto copy = [&](const Field<T>& from, Field<T>& to) {
-      std::memcpy(to.data() + i * cells, from.data() + g * cells, cells * sizeof(T));
-    };
-    copy(whole.E, local_.E);
-    copy(whole.E_prev, local_.E_prev);
-    if (local_.chi_field) copy(*whole.chi_field, *local_.chi_field);
+    for (std::size_t j = 0; j < padded_rows(); ++j) {
+      const std::size_t gy = (rows_.begin + n1 * row_halo_ + j - row_halo_) % n1;
+      const std::size_t from = (g * n1 + gy) * nx, to = i * slice_cells() + j * nx;
+      const auto copy = [&](const Field<T>& src, Field<T>& dst) {
+        std::memcpy(dst.data() + to, src.data() + from, nx * sizeof(T));
+      };
+      copy(whole.E, local_.E);
+      copy(whole.E_prev, local_.E_prev);
+      if (local_.chi_field) copy(*whole.chi_field, *local_.chi_field);
+    }
   }
   local_.step = whole.step;
 }
 
 template <class T>
-void SlabRank<T>::store(State<T>& whole) const {
-  const std::size_t cells = slice_cells(), bytes = owned_.size() * cells * sizeof(T);
-  std::memcpy(whole.E.data() + owned_.begin * cells, local_.E.data() + halo_ * cells, bytes);
-  std::memcpy(whole.E_prev.data() + owned_.begin * cells, local_.E_prev.data() + halo_ * cells, bytes);
+void BlockRank<T>::store(State<T>& whole) const {
+  const std::size_t n1 = whole_.dims() == 3 ? whole_.extent(1) : 1, nx = row_cells();
+  const std::size_t cells = rows_.size() * nx;  // owned rows are contiguous within a slice
+  for (std::size_t i = 0; i < owned_.size(); ++i) {
+    const std::size_t to = ((owned_.begin + i) * n1 + rows_.begin) * nx;
+    const std::size_t from = (halo_ + i) * slice_cells() + row_halo_ * nx;
+    std::memcpy(whole.E.data() + to, local_.E.data() + from, cells * sizeof(T));
+    std::memcpy(whole.E_prev.data() + to, local_.E_prev.data() + from, cells * sizeof(T));
+  }
   whole.step = local_.step;
 }
 
 template <class T>
-void SlabRank<T>::sweep_slices(std::size_t lo, std::size_t hi) {
-  const long shift = static_cast<long>(owned_.begin) - static_cast<long>(halo_);
+void BlockRank<T>::sweep(std::size_t lo, std::size_t hi, std::size_t row_lo, std::size_t row_hi) {
+  const Placement at{static_cast<long>(owned_.begin) - static_cast<long>(halo_), whole_.extent(0),
+                     static_cast<long>(rows_.begin) - static_cast<long>(row_halo_),
+                     whole_.dims() == 3 ? whole_.extent(1) : 1, row_halo_ > 0};
   cpu::dispatch(whole_.dims(), params_.stencil_order, local_.chi_field.has_value(), [&](auto d, auto o, auto c) {
-    sweep<T, decltype(d)::value, decltype(o)::value, decltype(c)::value>(local_, params_, shift, whole_.extent(0), lo,
-                                                                          hi);
+    sweep_block<T, decltype(d)::value, decltype(o)::value, decltype(c)::value>(local_, params_, at, lo, hi, row_lo,
+                                                                                row_hi);
   });
 }
 
 template <class T>
-void SlabRank<T>::advance(int steps) {
+void BlockRank<T>::advance(int steps) {
   if (steps < 0 || steps > depth_) throw InputError("a block is 0 to " + std::to_string(depth_) + " steps");
   const std::size_t r = static_cast<std::size_t>(params_.stencil_order / 2);
-  const std::size_t slices = owned_.size() + 2 * halo_;
-  for (int j = 1; j <= steps; ++j) {
-    sweep_slices(j * r, slices - j * r);
+  const std::size_t slices = owned_.size() + 2 * halo_, rows = padded_rows();
+  for (std::size_t j = 1; j <= static_cast<std::size_t>(steps); ++j) {
+    const std::size_t row_in = row_halo_ > 0 ? j * r : 0;  // unsplit rows wrap as on one process
+    sweep(j * r, slices - j * r, row_in, rows - row_in);
     std::swap(local_.E, local_.E_prev);
     ++local_.step;
   }
 }
 
 template <class T>
-void SlabRank<T>::advance_block(const std::function<void(const Transfers&)>& start) {
+void BlockRank<T>::advance_block(const std::function<void(const Transfers&)>& start) {
+  if (row_halo_ > 0) throw std::logic_error("advance_block: the rows are split, exchange after the block instead");
   advance(depth_ - 1);
   const std::size_t r = static_cast<std::size_t>(params_.stencil_order / 2), d = halo_, n = owned_.size();
   const std::size_t cells = slice_cells();
@@ -134,53 +203,75 @@ void SlabRank<T>::advance_block(const std::function<void(const Transfers&)>& sta
   // and only reads what becomes E_prev. The edge bands hold the slices
   // sent (d at each end) and one more, so that a reflective face there
   // finds its updated neighbour in the same band.
-  const std::size_t band = d + 1;
+  const std::size_t band = d + 1, rows = padded_rows();
   const bool split = n > 2 * band;
   if (split) {
-    sweep_slices(d, d + band);
-    sweep_slices(d + n - band, d + n);
+    sweep(d, d + band, 0, rows);
+    sweep(d + n - band, d + n, 0, rows);
   } else {
-    sweep_slices(d, d + n);
+    sweep(d, d + n, 0, rows);
   }
   T* next = local_.E_prev.data();  // E after the swap below
   T* now = local_.E.data();        // E_prev after it
   // E_prev's halos were recomputed by the block's step before last (none
   // at depth 1) on all but the outer d − r slices, and the edge slice of
   // that can hold a reflective face copied from a neighbour it did not
-  // update (slab_decomposition.hpp): d − r + 1 slices go stale. The bands
+  // update (decomposition.hpp): d − r + 1 slices go stale. The bands
   // read the edge slice, but they are done before the transfers start.
   const std::size_t stale = depth_ > 1 ? d - r + 1 : 0;
   start({Transfer{next + d * cells, next + n * cells, next, next + (d + n) * cells, d},
          Transfer{now + (d + r - 1) * cells, now + n * cells, now, now + (d + n + r - 1) * cells, stale}});
-  if (split) sweep_slices(d + band, d + n - band);
+  if (split) sweep(d + band, d + n - band, 0, rows);
   std::swap(local_.E, local_.E_prev);
   ++local_.step;
 }
 
 template <class T>
-typename SlabRank<T>::Blocks SlabRank<T>::blocks(Field<T>& f) {
+typename BlockRank<T>::Blocks BlockRank<T>::blocks(Field<T>& f) {
   const std::size_t cells = slice_cells();
   T* base = f.data();
   return {base + halo_ * cells, base + owned_.size() * cells, base, base + (halo_ + owned_.size()) * cells};
 }
 
 template <class T>
-std::vector<cpu::DiagnosticSums> SlabRank<T>::diagnostic_partials(double limit) const {
-  return cpu::diagnostic_partials(local_, params_, limit, halo_, halo_ + owned_.size());
+typename BlockRank<T>::Blocks BlockRank<T>::row_blocks(Field<T>& f) {
+  const std::size_t nx = row_cells();
+  T* base = f.data();
+  return {base + row_halo_ * nx, base + rows_.size() * nx, base, base + (row_halo_ + rows_.size()) * nx};
 }
 
 template <class T>
-std::optional<BadCell> SlabRank<T>::first_bad(double limit, std::size_t j) const {
-  const std::size_t per_slice = cpu::slab_layout(local_.grid()).slabs_per_slice;
-  std::optional<BadCell> bad = cpu::first_bad_in_slab(local_, limit, halo_ * per_slice + j);
+cpu::SlabLayout BlockRank<T>::layout() const {
+  cpu::SlabLayout l = cpu::slab_layout(whole_);
+  const bool planes = whole_.dims() == 3;
+  l.slices = owned_.size() + 2 * halo_;
+  l.rows_per_slice = planes ? padded_rows() : 1;
+  l.first_row = row_halo_;
+  l.rows_used = planes ? rows_.size() : 1;
+  l.slabs_per_slice = (l.rows_used + l.rows_per_slab - 1) / l.rows_per_slab;
+  return l;
+}
+
+template <class T>
+std::vector<cpu::DiagnosticSums> BlockRank<T>::diagnostic_partials(double limit) const {
+  return cpu::diagnostic_partials(local_, params_, limit, layout(), halo_, halo_ + owned_.size());
+}
+
+template <class T>
+std::optional<BadCell> BlockRank<T>::first_bad(double limit, std::size_t j) const {
+  const cpu::SlabLayout l = layout();
+  std::optional<BadCell> bad = cpu::first_bad_in_slab(local_, limit, l, halo_ * l.slabs_per_slice + j);
   if (bad) {
-    bad->index = bad->index - halo_ * slice_cells() + owned_.begin * slice_cells();
+    const std::size_t nx = row_cells(), n1 = whole_.dims() == 3 ? whole_.extent(1) : 1;
+    const std::size_t slice = bad->index / slice_cells(), row = bad->index % slice_cells() / nx;
+    const std::size_t z = owned_.begin + slice - halo_, y = whole_.dims() == 3 ? rows_.begin + row - row_halo_ : 0;
+    bad->index = (z * n1 + y) * nx + bad->index % nx;
     bad->coords = whole_.coords(bad->index);
   }
   return bad;
 }
 
-template class SlabRank<double>;
-template class SlabRank<float>;
+template class BlockRank<double>;
+template class BlockRank<float>;
 
 }  // namespace lfm::distributed

@@ -1,48 +1,59 @@
 #pragma once
-// One rank's part of a distributed lattice: its slices of axis 0 padded
-// with halo slices on both sides, stepped by the `cpu` backend's row
-// update (cpu/rows.hpp), so that every cell it owns gets the bits one
-// process gives. Between exchanges the halos are recomputed redundantly:
-// step j of a block updates the padded slices [j·r, n − j·r), r = order/2,
-// which leaves the owned ones right after `depth` steps.
+// One rank's part of a distributed lattice: a block of slices of axis 0
+// (and in 3D, when the split shares them out too, of rows of axis 1),
+// padded with halos on both sides of each split axis, stepped by the `cpu`
+// backend's row update (cpu/rows.hpp), so that every cell it owns gets the
+// bits one process gives. Between exchanges the halos are recomputed
+// redundantly: step j of a block updates the padded slices (and rows)
+// [j·r, n − j·r), r = order/2, which leaves the owned ones right after
+// `depth` steps. An axis the split does not share (rows when each rank
+// holds whole planes) has no halo and wraps as on one process.
 //
-// The neighbours are along a ring: the stencil wraps around axis 0 on
+// The neighbours are along rings: the stencil wraps around every axis on
 // every boundary mode (reflective and absorbing act after the wrapped
 // update), so the first rank's lower halo is the last rank's top slices.
 // How the halos travel is the caller's (an MPI exchange, or a copy
-// between ranks held in one process).
+// between ranks held in one process); with rows split, the slice halos
+// go first, then the row halos of every padded slice, which carries the
+// corners.
 #include <array>
 #include <functional>
 #include <optional>
 #include <vector>
 
 #include "cpu/diagnostic_partials.hpp"
-#include "distributed/slab_decomposition.hpp"
+#include "distributed/decomposition.hpp"
 #include "lattice/blowup.hpp"
 #include "lattice/state.hpp"
 
 namespace lfm::distributed {
 
 template <class T>
-class SlabRank {
+class BlockRank {
  public:
-  // Rank `rank` of `ranks` over a 2D or 3D lattice, exchanging every
-  // `depth` steps; throws InputError when the halo does not fit
+  // Rank `rank` of the split over a 2D or 3D lattice, exchanging every
+  // `depth` steps; throws InputError when a halo does not fit
   // (deepest_depth gives the depth that does) or the lattice is 1D.
-  SlabRank(const Grid& whole, const Params& p, int ranks, int rank, int depth, bool chi_field);
+  BlockRank(const Grid& whole, const Params& p, Split split, int rank, int depth, bool chi_field);
 
   const Grid& whole() const { return whole_; }
-  SliceRange owned() const { return owned_; }
-  std::size_t halo() const { return halo_; }
+  Split split() const { return split_; }
+  SliceRange owned() const { return owned_; }       // slices of axis 0
+  SliceRange owned_rows() const { return rows_; }   // rows of axis 1 (of each plane; [0, 1) in 2D)
+  std::size_t halo() const { return halo_; }        // slices
+  std::size_t row_halo() const { return row_halo_; }  // rows: halo() when rows are split, else 0
   int depth() const { return depth_; }
-  std::size_t slice_cells() const { return whole_.cells() / whole_.extent(0); }
+  std::size_t row_cells() const { return whole_.extent(whole_.dims() - 1); }
+  std::size_t padded_rows() const { return rows_.size() + 2 * row_halo_; }
+  std::size_t slice_cells() const { return padded_rows() * row_cells(); }  // of a padded slice
   State<T>& local() { return local_; }
   const State<T>& local() const { return local_; }
 
   // The padded fields (and χ) from the whole lattice's state: padded slice
-  // i is whole slice (i − halo + begin) mod n. Halos are then fresh.
+  // i is whole slice (i − halo + begin) mod n, and so for rows. Halos are
+  // then fresh.
   void load(const State<T>& whole);
-  // The owned slices into the whole lattice's state (its step too).
+  // The owned cells into the whole lattice's state (its step too).
   void store(State<T>& whole) const;
 
   // `steps` ≤ depth() steps from fresh halos.
@@ -67,10 +78,11 @@ class SlabRank {
   // `start` (which starts the transfers), then computes the rest, which
   // neither reads nor writes what the transfers touch. The caller
   // completes them after this returns; then the halos are fresh again.
+  // Only when the rows are not split (slabs).
   void advance_block(const std::function<void(const Transfers&)>& start);
 
-  // Each field's halo blocks (halo() slices each): what the lower and
-  // upper neighbours need, and where what they send goes.
+  // Each field's halos along axis 0 (halo() padded slices each): what the
+  // lower and upper neighbours need, and where what they send goes.
   struct Blocks {
     const T* first_owned;  // to the lower neighbour, into its upper halo
     const T* last_owned;   // to the upper neighbour, into its lower halo
@@ -79,9 +91,16 @@ class SlabRank {
   };
   Blocks blocks(Field<T>& f);
   std::size_t block_cells() const { return halo_ * slice_cells(); }
+  // The same along axis 1, within padded slice 0: row_halo() rows each;
+  // every other padded slice has them at multiples of slice_cells().
+  Blocks row_blocks(Field<T>& f);
+  std::size_t row_block_cells() const { return row_halo_ * row_cells(); }
 
-  // The sums of the owned slabs, in slab order (halos must be fresh).
+  // The sums of the owned slabs, in the order of the whole lattice's slabs
+  // that it holds (halos must be fresh): slice by slice, each slice's
+  // slabs of owned rows in row order.
   std::vector<cpu::DiagnosticSums> diagnostic_partials(double limit) const;
+  std::size_t slabs_per_slice() const { return layout().slabs_per_slice; }
   // The first bad cell of owned slab j (an index into diagnostic_partials),
   // in the whole lattice's coordinates.
   std::optional<BadCell> first_bad(double limit, std::size_t j) const;
@@ -89,13 +108,20 @@ class SlabRank {
  private:
   Grid whole_;
   Params params_;
-  SliceRange owned_;
-  std::size_t halo_;
+  Split split_;
+  SliceRange owned_, rows_;
+  std::size_t halo_, row_halo_;
   int depth_;
   State<T> local_;
 
-  // One step of padded slices [lo, hi) (not yet swapped in).
-  void sweep_slices(std::size_t lo, std::size_t hi);
+  // One step of padded slices [lo, hi) × rows [row_lo, row_hi) (not yet swapped in).
+  void sweep(std::size_t lo, std::size_t hi, std::size_t row_lo, std::size_t row_hi);
+  // The whole lattice's slabs as this block holds them.
+  cpu::SlabLayout layout() const;
 };
+
+// The neighbour of `rank` one block down (−1) or up (+1) along axis 0
+// (rows = false) or axis 1, around the ring.
+int neighbour(Split split, int rank, bool rows, int direction);
 
 }  // namespace lfm::distributed

@@ -1,6 +1,8 @@
-#include "distributed/slab_decomposition.hpp"
+#include "distributed/decomposition.hpp"
 
 #include <algorithm>
+
+#include "cpu/diagnostic_partials.hpp"
 
 namespace lfm::distributed {
 
@@ -11,17 +13,51 @@ SliceRange owned_slices(std::size_t n, int ranks, int rank) {
   return {begin, begin + base + (r < extra ? 1 : 0)};
 }
 
+std::string Split::text() const { return std::to_string(slices) + "x" + std::to_string(rows) + "x1"; }
+
+SliceRange owned_rows(std::size_t n, std::size_t rows_per_slab, int ranks, int rank) {
+  const SliceRange slabs = owned_slices((n + rows_per_slab - 1) / rows_per_slab, ranks, rank);
+  return {std::min(n, slabs.begin * rows_per_slab), std::min(n, slabs.end * rows_per_slab)};
+}
+
+Block owned_block(const Grid& g, Split split, int rank) {
+  Block b{owned_slices(g.extent(0), split.slices, rank / split.rows), {0, 1}};
+  if (g.dims() == 3) {
+    b.rows = split.rows > 1 ? owned_rows(g.extent(1), cpu::slab_layout(g).rows_per_slab, split.rows, rank % split.rows)
+                            : SliceRange{0, g.extent(1)};
+  }
+  return b;
+}
+
 std::size_t halo_slices(int stencil_order, int depth) {
   return static_cast<std::size_t>(stencil_order / 2) * static_cast<std::size_t>(depth);
 }
 
-int deepest_depth(std::size_t n, int ranks, int stencil_order, int wanted) {
+std::size_t fewest_owned(int stencil_order, int depth, bool reflective) {
+  return std::max<std::size_t>(halo_slices(stencil_order, depth), reflective ? 2 : 1);
+}
+
+int deepest_depth(std::size_t n, int ranks, int stencil_order, int wanted, bool reflective) {
   // The thinnest slab is the last rank's (the thicker ones come first).
   const std::size_t thinnest = owned_slices(n, ranks, ranks - 1).size();
   for (int k = wanted; k >= 1; --k) {
-    if (halo_slices(stencil_order, k) <= thinnest) return k;
+    if (fewest_owned(stencil_order, k, reflective) <= thinnest) return k;
   }
   return 0;
+}
+
+int deepest_depth(const Grid& g, Split split, int stencil_order, int wanted, bool reflective) {
+  if (g.dims() < 2 || split.slices < 1 || split.rows < 1) return 0;
+  int depth = deepest_depth(g.extent(0), split.slices, stencil_order, wanted, reflective);
+  if (split.rows == 1) return depth;
+  if (g.dims() < 3) return 0;
+  const std::size_t per_slab = cpu::slab_layout(g).rows_per_slab;
+  const std::size_t slabs = (g.extent(1) + per_slab - 1) / per_slab;
+  if (slabs < static_cast<std::size_t>(split.rows)) return 0;
+  // The thinnest column is the last: fewest slabs, and its last slab may be short.
+  const std::size_t thinnest = owned_rows(g.extent(1), per_slab, split.rows, split.rows - 1).size();
+  while (depth > 0 && fewest_owned(stencil_order, depth, reflective) > thinnest) --depth;
+  return depth;
 }
 
 }  // namespace lfm::distributed

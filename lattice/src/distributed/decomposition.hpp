@@ -1,10 +1,15 @@
 #pragma once
 // How a distributed run shares out the lattice: slices of the grid's axis 0
-// (planes in 3D, rows in 2D), a contiguous run of them per rank, each rank
-// padded with halo slices copied from its neighbours. Axis 0 is the slowest
-// in memory, so a halo is one contiguous block of each field.
+// (planes in 3D, rows in 2D), a contiguous run of them per rank, and in 3D
+// optionally also the rows of each plane (axis 1), so that ranks hold
+// blocks of slices × rows. Axis 2 (the last), along which the row kernels
+// run and vectorize, is never split. Each rank's block is padded with halos
+// copied from its neighbours; along axis 0, the slowest in memory, a halo
+// is one contiguous block of each field.
 #include <cstddef>
+#include <string>
 
+#include "lattice/grid.hpp"
 
 namespace lfm::distributed {
 
@@ -17,16 +22,48 @@ struct SliceRange {
 // first n mod ranks ranks one slice thicker.
 SliceRange owned_slices(std::size_t n, int ranks, int rank);
 
+// Ranks along axis 0 and along axis 1 (1 in 2D); rank r holds block
+// (r / rows, r % rows), row-major like MPI_Cart_create's ranks.
+struct Split {
+  int slices = 1, rows = 1;
+  int ranks() const { return slices * rows; }
+  std::string text() const;  // "4x2x1"
+};
+
+// Rows of axis 1 owned by column `rank` of `ranks`: whole runs of the
+// fused diagnostics' slabs (rows_per_slab rows each, the last one shorter
+// when it ends the axis), shared out as owned_slices shares slices, so that
+// every rank holds whole slabs and their sums add up in one process's order.
+SliceRange owned_rows(std::size_t n, std::size_t rows_per_slab, int ranks, int rank);
+
+// What rank `rank` of the split owns: slices of axis 0 and rows of axis 1
+// (all of them unless split; [0, 1) in 2D, where a slice is a row).
+struct Block {
+  SliceRange slices, rows;
+};
+Block owned_block(const Grid& g, Split split, int rank);
+
 // Halo slices on each side for `depth` steps between exchanges: the
 // stencil's reach (order / 2) per step. Reflective faces need no more:
 // step j of a block can update a copy of face 0 or n − 1 lying in a halo
 // without its neighbour only at the updated region's edge, at order 2 and
 // j = depth − 1, and at the last step only the opposite face reads that
-// copy, which the reflection then overwrites (slab_rank.cpp).
+// copy, which the reflection then overwrites (block_rank.cpp).
 std::size_t halo_slices(int stencil_order, int depth);
 
-// The deepest depth ≤ wanted whose halo every rank's slab can fill from its
-// neighbour alone; 0 when not even one step's halo fits.
-int deepest_depth(std::size_t n, int ranks, int stencil_order, int wanted);
+// The fewest slices (or rows) a rank may own: its halo, and 2 with
+// reflective faces, so that a face it owns finds the neighbour it copies
+// among the cells it updates in every step.
+std::size_t fewest_owned(int stencil_order, int depth, bool reflective);
+
+// The deepest depth ≤ wanted at which every rank's slab owns fewest_owned
+// slices, so it fills its halos from its neighbour alone; 0 when not even
+// one step's does.
+int deepest_depth(std::size_t n, int ranks, int stencil_order, int wanted, bool reflective);
+
+// The same for a block split of a 2D or 3D lattice: every axis it splits
+// must fill its halos from a neighbour alone. 0 also when axis 1 is split
+// in 2D, or into more columns than it has slabs of rows.
+int deepest_depth(const Grid& g, Split split, int stencil_order, int wanted, bool reflective);
 
 }  // namespace lfm::distributed

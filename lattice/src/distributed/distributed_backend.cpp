@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <cstring>
+#include <sstream>
 #include <stdexcept>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
-#include "distributed/mpi_slabs.hpp"
+#include "cpu/diagnostic_partials.hpp"
+#include "distributed/mpi_blocks.hpp"
 #include "lattice/error.hpp"
 
 namespace lfm::distributed {
@@ -26,6 +30,7 @@ struct SetUp {
   int dims;
   int depth;
   int chi_field;
+  Split split;
 };
 static_assert(std::is_trivially_copyable_v<SetUp>, "broadcast as bytes between ranks of one build");
 
@@ -57,7 +62,7 @@ void with_rank(AnyRank& rank, F&& f) {
 
 // A worker's "no whole state" in the rank's precision.
 template <class T>
-State<T>* null_state(const SlabRank<T>&) {
+State<T>* null_state(const BlockRank<T>&) {
   return nullptr;
 }
 
@@ -65,45 +70,110 @@ Grid grid_of(const SetUp& s) { return Grid(std::vector<std::size_t>(s.shape, s.s
 
 }  // namespace
 
-std::string describe_decomposition(std::size_t n, int ranks, int stencil_order, int depth) {
-  std::string slices;
-  for (int r = 0; r < ranks; ++r) slices += (r ? ", " : "") + std::to_string(owned_slices(n, ranks, r).size());
+std::string describe_decomposition(const Grid& g, Split split, int stencil_order, int depth) {
+  const auto sizes = [&](bool rows) {
+    std::string out;
+    const int count = rows ? split.rows : split.slices;
+    for (int i = 0; i < count; ++i) {
+      const Block b = owned_block(g, split, rows ? i : i * split.rows);
+      out += (i ? ", " : "") + std::to_string((rows ? b.rows : b.slices).size());
+    }
+    return out;
+  };
   const std::size_t halo = halo_slices(stencil_order, depth);
-  return std::to_string(ranks) + " ranks (slabs of axis 0: " + slices + " slices), halos of " +
-         std::to_string(halo) + (halo == 1 ? " slice" : " slices") + ", exchanged every " +
-         (depth == 1 ? std::string("step") : std::to_string(depth) + " steps");
+  const std::string ranks = std::to_string(split.ranks()) + " ranks (";
+  const std::string parts = split.rows == 1 ? "slabs of axis 0: " + sizes(false) + " slices)"
+                                            : split.text() + " blocks: " + sizes(false) + " slices of axis 0 by " +
+                                                  sizes(true) + " rows of axis 1)";
+  return ranks + parts + ", halos of " + std::to_string(halo) + (halo == 1 ? " slice" : " slices") +
+         ", exchanged every " + (depth == 1 ? std::string("step") : std::to_string(depth) + " steps");
 }
 
-DistributedBackend::DistributedBackend(MPI_Comm comm, int depth) : comm_(comm), depth_(std::max(depth, 1)) {}
+namespace {
+
+// "4x2x1", "4x2" or "4" as ranks along axes 0 and 1.
+Split parse_split(const std::string& text, const Grid& g) {
+  std::vector<long> n;
+  std::istringstream in(text);
+  bool ok = !text.empty() && text.back() != 'x';
+  for (std::string part; ok && std::getline(in, part, 'x');) {
+    ok = !part.empty() && part.size() <= 6 && part.find_first_not_of("0123456789") == std::string::npos;
+    if (ok) n.push_back(std::stol(part));
+  }
+  if (!ok || n.size() > 3 || std::find(n.begin(), n.end(), 0) != n.end()) {
+    throw InputError("--decomposition " + text + ": expected ranks along each axis, e.g. 4x2x1");
+  }
+  if (n.size() == 3 && n[2] != 1) {
+    throw InputError("--decomposition " + text + ": axis 2 is never split (its rows are what each rank's kernel "
+                     "runs along); use " + std::to_string(n[0]) + "x" + std::to_string(n[1] * n[2]) + "x1 or another split");
+  }
+  if (n.size() > 1 && n[1] > 1 && g.dims() < 3) {
+    throw InputError("--decomposition " + text + ": a " + std::to_string(g.dims()) +
+                     "D lattice is split along axis 0 alone (its rows are the contiguous axis); use " +
+                     std::to_string(n[0] * n[1]) + "x1");
+  }
+  return {static_cast<int>(n[0]), n.size() > 1 ? static_cast<int>(n[1]) : 1};
+}
+
+}  // namespace
+
+Split choose_split(const Grid& g, int ranks, const std::string& requested, const Params& p, int depth) {
+  const int stencil_order = p.stencil_order;
+  const bool reflective = p.boundary == Boundary::reflective;
+  if (g.dims() < 2) throw InputError("a distributed run needs a 2D or 3D lattice; run a 1D lattice on one process");
+  if (requested.empty() && g.dims() == 3) {
+    int dims[2] = {0, 0};
+    MPI_Dims_create(ranks, 2, dims);
+    const Split blocks{dims[0], dims[1]};
+    if (blocks.rows > 1 && deepest_depth(g, blocks, stencil_order, depth, reflective) == depth) return blocks;
+  }
+  const Split split = requested.empty() ? Split{ranks, 1} : parse_split(requested, g);
+  if (split.ranks() != ranks) {
+    throw InputError("--decomposition " + requested + " is " + std::to_string(split.ranks()) + " ranks; mpiexec started " +
+                     std::to_string(ranks));
+  }
+  if (deepest_depth(g.extent(0), split.slices, stencil_order, 1, reflective) == 0) {
+    throw InputError("the " + g.shape_string() + " lattice has too few slices of axis 0 for " +
+                     std::to_string(split.slices) + " ranks along it at stencil order " + std::to_string(stencil_order) +
+                     ": each rank needs at least " + std::to_string(fewest_owned(stencil_order, 1, reflective)) +
+                     (reflective ? " (2 with reflective faces)" : "") + "; use fewer ranks");
+  }
+  if (split.rows > 1 && deepest_depth(g, split, stencil_order, 1, reflective) == 0) {
+    const std::size_t per_slab = cpu::slab_layout(g).rows_per_slab;
+    throw InputError("the " + g.shape_string() + " lattice's " + std::to_string(g.extent(1)) +
+                     " rows of axis 1 make " + std::to_string((g.extent(1) + per_slab - 1) / per_slab) +
+                     " slabs of the diagnostics (" + std::to_string(per_slab) + " rows each), shared out whole: too few for " +
+                     std::to_string(split.rows) + " ranks along it at stencil order " + std::to_string(stencil_order) +
+                     "; use fewer ranks along axis 1");
+  }
+  const int fits = deepest_depth(g, split, stencil_order, depth, reflective);
+  if (fits < depth) {
+    throw InputError("--exchange-depth " + std::to_string(depth) + " needs halos of " +
+                     std::to_string(halo_slices(stencil_order, depth)) + " slices, more than the thinnest of " +
+                     std::to_string(ranks) + " blocks of " + g.shape_string() + " holds; at most " +
+                     std::to_string(fits) + " here");
+  }
+  return split;
+}
+
+DistributedBackend::DistributedBackend(MPI_Comm comm, int depth, std::string decomposition)
+    : comm_(comm), depth_(std::max(depth, 1)), requested_(std::move(decomposition)) {}
 
 DistributedBackend::~DistributedBackend() = default;
 
 template <class T>
 void DistributedBackend::set_up(const State<T>& s, const Params& p) {
   const Grid& g = s.grid();
-  const int ranks = size_of(comm_);
-  if (g.dims() < 2) throw InputError("a distributed run needs a 2D or 3D lattice; run a 1D lattice on one process");
-  const int fits = deepest_depth(g.extent(0), ranks, p.stencil_order, depth_);
-  if (fits == 0) {
-    throw InputError("the " + g.shape_string() + " lattice has too few slices of axis 0 for " +
-                     std::to_string(ranks) + " ranks at stencil order " + std::to_string(p.stencil_order) +
-                     ": each rank needs at least " + std::to_string(p.stencil_order / 2) + "; use fewer ranks");
-  }
-  if (fits < depth_) {
-    throw InputError("--exchange-depth " + std::to_string(depth_) + " needs halos of " +
-                     std::to_string(halo_slices(p.stencil_order, depth_)) + " slices, more than the thinnest of " +
-                     std::to_string(ranks) + " slabs of " + g.shape_string() + " holds; at most " +
-                     std::to_string(fits) + " here");
-  }
+  const Split split = choose_split(g, size_of(comm_), requested_, p, depth_);
   Command c{Kind::set_up, 0, 0};
   broadcast(c, comm_);
   SetUp up{p, {g.extent(0), g.dims() > 1 ? g.extent(1) : 1, g.dims() > 2 ? g.extent(2) : 1}, g.dims(), depth_,
-           s.chi_field ? 1 : 0};
+           s.chi_field ? 1 : 0, split};
   broadcast(up, comm_);
-  auto rank = std::make_unique<SlabRank<T>>(g, p, ranks, 0, depth_, s.chi_field.has_value());
+  auto rank = std::make_unique<BlockRank<T>>(g, p, split, 0, depth_, s.chi_field.has_value());
   scatter_state(*rank, &s, comm_);
   rank_ = std::move(rank);
-  decomposition_ = describe_decomposition(g.extent(0), ranks, p.stencil_order, depth_);
+  decomposition_ = describe_decomposition(g, split, p.stencil_order, depth_);
   stale_ = false;
 }
 
@@ -112,10 +182,10 @@ void DistributedBackend::prepare(const State<float>& s, const Params& p, bool) {
 
 template <class T>
 void DistributedBackend::step(State<T>& s, const Params& p, std::int64_t steps) {
-  if (!std::holds_alternative<std::unique_ptr<SlabRank<T>>>(rank_)) set_up(s, p);
+  if (!std::holds_alternative<std::unique_ptr<BlockRank<T>>>(rank_)) set_up(s, p);
   Command c{Kind::advance, static_cast<long long>(steps), 0};
   broadcast(c, comm_);
-  distributed::advance(*std::get<std::unique_ptr<SlabRank<T>>>(rank_), steps, comm_);
+  distributed::advance(*std::get<std::unique_ptr<BlockRank<T>>>(rank_), steps, comm_);
   s.step += steps;
   stale_ = true;
 }
@@ -144,7 +214,7 @@ void DistributedBackend::sync(AnyState& s) {
   std::visit(
       [&](auto& state) {
         using T = typename std::decay_t<decltype(state.E)>::value_type;
-        gather_state(*std::get<std::unique_ptr<SlabRank<T>>>(rank_), &state, comm_);
+        gather_state(*std::get<std::unique_ptr<BlockRank<T>>>(rank_), &state, comm_);
       },
       s);
   stale_ = false;
@@ -169,7 +239,7 @@ int run_worker(MPI_Comm comm) {
         const Grid g = grid_of(up);
         const auto make = [&](auto zero) {
           using T = decltype(zero);
-          auto r = std::make_unique<SlabRank<T>>(g, params, size_of(comm), rank_of(comm), up.depth, up.chi_field);
+          auto r = std::make_unique<BlockRank<T>>(g, params, up.split, rank_of(comm), up.depth, up.chi_field);
           scatter_state<T>(*r, nullptr, comm);
           rank = std::move(r);
         };

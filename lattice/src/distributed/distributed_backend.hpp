@@ -17,19 +17,19 @@
 #include <string>
 #include <variant>
 
-#include "distributed/slab_rank.hpp"
+#include "distributed/block_rank.hpp"
 #include "lattice/backend.hpp"
 
 namespace lfm::distributed {
 
-// This rank's slab in the run's precision, once set up.
-using AnyRank = std::variant<std::monostate, std::unique_ptr<SlabRank<double>>, std::unique_ptr<SlabRank<float>>>;
+// This rank's block in the run's precision, once set up.
+using AnyRank = std::variant<std::monostate, std::unique_ptr<BlockRank<double>>, std::unique_ptr<BlockRank<float>>>;
 
 class DistributedBackend final : public Backend {
  public:
-  // `depth`: steps between halo exchanges (at most what the thinnest slab
-  // allows for the run's stencil; 0 chooses 1).
-  DistributedBackend(MPI_Comm comm, int depth);
+  // `depth`: steps between halo exchanges (0 chooses 1); `decomposition`:
+  // as choose_split takes it, applied to the grid of the state it gets.
+  DistributedBackend(MPI_Comm comm, int depth, std::string decomposition);
   ~DistributedBackend() override;
 
   void advance(State<double>& s, const Params& p, std::int64_t steps) override;
@@ -49,13 +49,24 @@ class DistributedBackend final : public Backend {
 
   MPI_Comm comm_;
   int depth_;
+  std::string requested_;
   std::string decomposition_;
   AnyRank rank_;
   bool stale_ = false;  // the root's state is behind the ranks'
 };
 
-// "4 ranks (slabs of axis 0: 64, 64, 64, 64 slices), halos of 1 slice, exchanged every step".
-std::string describe_decomposition(std::size_t n, int ranks, int stencil_order, int depth);
+// How `ranks` ranks share g: `requested` names the ranks along each axis
+// ("4x2x1", "4x2" or "4"; axis 2, the rows' own, is never split), or is
+// empty: then MPI_Dims_create's two most even factors over axes 0 and 1 of
+// a 3D lattice where their halos fit, else slabs of axis 0. Throws
+// InputError with the reason when the split cannot hold the run's halos
+// (p's stencil order and boundary) at `depth` steps between exchanges.
+Split choose_split(const Grid& g, int ranks, const std::string& requested, const Params& p, int depth);
+
+// "4 ranks (slabs of axis 0: 64, 64, 64, 64 slices), halos of 1 slice,
+// exchanged every step", or with rows split "4 ranks (2x2x1 blocks: 128,
+// 128 slices of axis 0 by 128, 128 rows of axis 1), …".
+std::string describe_decomposition(const Grid& g, Split split, int stencil_order, int depth);
 
 // What every rank but the root runs until the root's job ends (it calls
 // end_workers, also when it fails): returns 0, or throws on an MPI error.

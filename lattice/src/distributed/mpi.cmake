@@ -1,7 +1,7 @@
 # Distributed runs over MPI (Debian's OpenMPI), included from
 # lattice/CMakeLists.txt. LFM_MPI=AUTO builds them when MPI is found, ON
 # requires it, OFF leaves it out. The slab arithmetic itself
-# (slab_rank.cpp) is in lfm_lattice and tested without MPI; lattice_mpi
+# (block_rank.cpp) is in lfm_lattice and tested without MPI; lattice_mpi
 # adds the traffic between processes, so only what runs under mpiexec
 # links an MPI library.
 set(LFM_MPI AUTO CACHE STRING "Build distributed runs over MPI: AUTO (when MPI is found), ON or OFF")
@@ -18,7 +18,7 @@ if(NOT LFM_MPI STREQUAL "OFF")
 endif()
 
 if(lfm_mpi_found)
-  add_library(lattice_mpi STATIC src/distributed/mpi_slabs.cpp src/distributed/distributed_backend.cpp)
+  add_library(lattice_mpi STATIC src/distributed/mpi_blocks.cpp src/distributed/distributed_backend.cpp)
   add_library(lfm::lattice_mpi ALIAS lattice_mpi)
   target_include_directories(lattice_mpi PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/src)
   target_link_libraries(lattice_mpi PUBLIC lattice MPI::MPI_CXX)

@@ -1,8 +1,9 @@
-#include "distributed/mpi_slabs.hpp"
+#include "distributed/mpi_blocks.hpp"
 
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace lfm::distributed {
@@ -13,85 +14,133 @@ MPI_Datatype scalar_type() {
   return sizeof(T) == sizeof(double) ? MPI_DOUBLE : MPI_FLOAT;
 }
 
-// One slice of the lattice as an MPI type, so that counts are in slices
-// and stay far below INT_MAX at any size a node holds.
-template <class T>
-struct SliceType {
-  MPI_Datatype type;
-  explicit SliceType(std::size_t cells) {
-    MPI_Type_contiguous(static_cast<int>(cells), scalar_type<T>(), &type);
-    MPI_Type_commit(&type);
-  }
-  ~SliceType() { MPI_Type_free(&type); }
-  SliceType(const SliceType&) = delete;
-  SliceType& operator=(const SliceType&) = delete;
-};
-
 void check(int rc, const char* what) {
   if (rc != MPI_SUCCESS) throw std::runtime_error(std::string("MPI: ") + what + " failed");
 }
 
-struct Ring {
-  int size, rank, down, up;
-  explicit Ring(MPI_Comm comm) {
-    MPI_Comm_size(comm, &size);
-    MPI_Comm_rank(comm, &rank);
-    down = (rank + size - 1) % size;
-    up = (rank + 1) % size;
+// A committed MPI datatype, freed with its owner. Counts are in slices,
+// rows or blocks, so they stay far below INT_MAX at any size a node holds.
+class Type {
+ public:
+  explicit Type(MPI_Datatype t) : type_(t) { check(MPI_Type_commit(&type_), "a datatype"); }
+  ~Type() {
+    if (type_ != MPI_DATATYPE_NULL) MPI_Type_free(&type_);
   }
+  Type(Type&& o) noexcept : type_(std::exchange(o.type_, MPI_DATATYPE_NULL)) {}
+  Type(const Type&) = delete;
+  Type& operator=(const Type&) = delete;
+  Type& operator=(Type&&) = delete;
+  MPI_Datatype get() const { return type_; }
+
+ private:
+  MPI_Datatype type_;
 };
 
-// Slice counts and offsets of every rank's owned slices, in rank order.
-void owned_counts(std::size_t n, int ranks, std::vector<int>& counts, std::vector<int>& offsets) {
-  counts.resize(ranks);
-  offsets.resize(ranks);
-  for (int r = 0; r < ranks; ++r) {
-    const SliceRange s = owned_slices(n, ranks, r);
-    counts[r] = static_cast<int>(s.size());
-    offsets[r] = static_cast<int>(s.begin);
-  }
+template <class T>
+Type contiguous(std::size_t cells) {
+  MPI_Datatype t;
+  MPI_Type_contiguous(static_cast<int>(cells), scalar_type<T>(), &t);
+  return Type(t);
 }
 
+// Slices [s.begin, s.end) × rows [r.begin, r.end) × every cell of a row,
+// within an array of slices × rows × nx.
 template <class T>
-void exchange_field(SlabRank<T>& rank, Field<T>& f, const Ring& ring, MPI_Comm comm) {
-  const auto b = rank.blocks(f);
-  const int count = static_cast<int>(rank.halo());
-  const SliceType<T> slice(rank.slice_cells());
-  // Upward: my top slices become the upper neighbour's lower halo; then downward.
-  check(MPI_Sendrecv(b.last_owned, count, slice.type, ring.up, 0, b.lower_halo, count, slice.type, ring.down, 0,
-                     comm, MPI_STATUS_IGNORE),
+Type box(std::size_t slices, std::size_t rows, std::size_t nx, SliceRange s, SliceRange r) {
+  const int sizes[3] = {static_cast<int>(slices), static_cast<int>(rows), static_cast<int>(nx)};
+  const int sub[3] = {static_cast<int>(s.size()), static_cast<int>(r.size()), static_cast<int>(nx)};
+  const int start[3] = {static_cast<int>(s.begin), static_cast<int>(r.begin), 0};
+  MPI_Datatype t;
+  MPI_Type_create_subarray(3, sizes, sub, start, MPI_ORDER_C, scalar_type<T>(), &t);
+  return Type(t);
+}
+
+// The whole lattice as slices × rows × nx (rows = 1 in 2D).
+std::size_t rows_of(const Grid& g) { return g.dims() == 3 ? g.extent(1) : 1; }
+
+// The owned box within a rank's padded block.
+template <class T>
+Type owned_box(const BlockRank<T>& rank) {
+  return box<T>(rank.owned().size() + 2 * rank.halo(), rank.padded_rows(), rank.row_cells(),
+                {rank.halo(), rank.halo() + rank.owned().size()},
+                {rank.row_halo(), rank.row_halo() + rank.owned_rows().size()});
+}
+
+int rank_of(MPI_Comm comm) {
+  int r = 0;
+  MPI_Comm_rank(comm, &r);
+  return r;
+}
+
+// Lower and upper halos of one field from the neighbours along one axis:
+// `count` items of `type` from each Blocks pointer.
+template <class T>
+void swap_halos(const typename BlockRank<T>::Blocks& b, int count, MPI_Datatype type, int down, int up, int tag,
+                MPI_Comm comm) {
+  // Upward: my top cells become the upper neighbour's lower halo; then downward.
+  check(MPI_Sendrecv(b.last_owned, count, type, up, tag, b.lower_halo, count, type, down, tag, comm,
+                     MPI_STATUS_IGNORE),
         "halo exchange (up)");
-  check(MPI_Sendrecv(b.first_owned, count, slice.type, ring.down, 1, b.upper_halo, count, slice.type, ring.up, 1,
-                     comm, MPI_STATUS_IGNORE),
+  check(MPI_Sendrecv(b.first_owned, count, type, down, tag + 1, b.upper_halo, count, type, up, tag + 1, comm,
+                     MPI_STATUS_IGNORE),
         "halo exchange (down)");
 }
+
+// Slice halos first (whole padded slices), then the row halos of every
+// padded slice, which carries the corners from the diagonal neighbours.
+template <class T>
+void exchange_field(BlockRank<T>& rank, Field<T>& f, MPI_Comm comm) {
+  const int me = rank_of(comm);
+  const Split split = rank.split();
+  const Type slice = contiguous<T>(rank.slice_cells());
+  swap_halos<T>(rank.blocks(f), static_cast<int>(rank.halo()), slice.get(), neighbour(split, me, false, -1),
+                neighbour(split, me, false, 1), 0, comm);
+  if (rank.row_halo() == 0) return;
+  MPI_Datatype t;
+  MPI_Type_vector(static_cast<int>(rank.owned().size() + 2 * rank.halo()), static_cast<int>(rank.row_block_cells()),
+                  static_cast<int>(rank.slice_cells()), scalar_type<T>(), &t);
+  const Type rows(t);
+  swap_halos<T>(rank.row_blocks(f), 1, rows.get(), neighbour(split, me, true, -1), neighbour(split, me, true, 1), 2,
+                comm);
+}
+
+// Sums per slab as plain doubles.
+constexpr int per_slab = sizeof(cpu::DiagnosticSums) / sizeof(double);
+static_assert(sizeof(cpu::DiagnosticSums) == per_slab * sizeof(double), "slab sums are plain doubles");
 
 }  // namespace
 
 template <class T>
-void exchange_halos(SlabRank<T>& rank, MPI_Comm comm) {
-  const Ring ring(comm);
-  exchange_field(rank, rank.local().E, ring, comm);
-  exchange_field(rank, rank.local().E_prev, ring, comm);
+void exchange_halos(BlockRank<T>& rank, MPI_Comm comm) {
+  exchange_field(rank, rank.local().E, comm);
+  exchange_field(rank, rank.local().E_prev, comm);
 }
 
 template <class T>
-void advance(SlabRank<T>& rank, std::int64_t steps, MPI_Comm comm) {
-  const Ring ring(comm);
-  const SliceType<T> slice(rank.slice_cells());
+void advance(BlockRank<T>& rank, std::int64_t steps, MPI_Comm comm) {
+  if (rank.row_halo() > 0) {  // blocks of slices × rows: exchange after each block
+    for (; steps > 0; steps -= rank.depth()) {
+      rank.advance(static_cast<int>(std::min<std::int64_t>(steps, rank.depth())));
+      exchange_halos(rank, comm);
+    }
+    return;
+  }
+  const int me = rank_of(comm);
+  const int down = neighbour(rank.split(), me, false, -1), up = neighbour(rank.split(), me, false, 1);
+  const Type slice = contiguous<T>(rank.slice_cells());
   for (; steps >= rank.depth(); steps -= rank.depth()) {
     std::vector<MPI_Request> pending;
-    rank.advance_block([&](const typename SlabRank<T>::Transfers& transfers) {
+    rank.advance_block([&](const typename BlockRank<T>::Transfers& transfers) {
       int tag = 0;
       for (const auto& t : transfers) {
         if (t.slices == 0) continue;
         const int count = static_cast<int>(t.slices);
         MPI_Request q[4];
         // Upward: my top slices become the upper neighbour's lower halo; then downward.
-        check(MPI_Irecv(t.lower_halo, count, slice.type, ring.down, tag, comm, &q[0]), "halo receive");
-        check(MPI_Irecv(t.upper_halo, count, slice.type, ring.up, tag + 1, comm, &q[1]), "halo receive");
-        check(MPI_Isend(t.send_up, count, slice.type, ring.up, tag, comm, &q[2]), "halo send");
-        check(MPI_Isend(t.send_down, count, slice.type, ring.down, tag + 1, comm, &q[3]), "halo send");
+        check(MPI_Irecv(t.lower_halo, count, slice.get(), down, tag, comm, &q[0]), "halo receive");
+        check(MPI_Irecv(t.upper_halo, count, slice.get(), up, tag + 1, comm, &q[1]), "halo receive");
+        check(MPI_Isend(t.send_up, count, slice.get(), up, tag, comm, &q[2]), "halo send");
+        check(MPI_Isend(t.send_down, count, slice.get(), down, tag + 1, comm, &q[3]), "halo send");
         pending.insert(pending.end(), q, q + 4);
         tag += 2;
       }
@@ -105,73 +154,102 @@ void advance(SlabRank<T>& rank, std::int64_t steps, MPI_Comm comm) {
 }
 
 template <class T>
-void scatter_state(SlabRank<T>& rank, const State<T>* whole, MPI_Comm comm) {
-  const Ring ring(comm);
-  std::vector<int> counts, offsets;
-  owned_counts(rank.whole().extent(0), ring.size, counts, offsets);
-  const SliceType<T> slice(rank.slice_cells());
+void scatter_state(BlockRank<T>& rank, const State<T>* whole, MPI_Comm comm) {
+  const int me = rank_of(comm);
+  const Grid& g = rank.whole();
   State<T>& local = rank.local();
-  const std::size_t at = rank.halo() * rank.slice_cells();
-  const auto scatter = [&](const Field<T>* from, Field<T>& to) {
-    check(MPI_Scatterv(ring.rank == 0 ? from->data() : nullptr, counts.data(), offsets.data(), slice.type,
-                       to.data() + at, counts[ring.rank], slice.type, 0, comm),
-          "scatter");
+  const Type mine = owned_box(rank);
+  std::vector<Type> theirs;
+  std::vector<MPI_Request> q;
+  const auto scatter = [&](const Field<T>* from, Field<T>& to, int tag) {
+    q.emplace_back();
+    check(MPI_Irecv(to.data(), 1, mine.get(), 0, tag, comm, &q.back()), "scatter (receive)");
+    if (me != 0) return;
+    for (int r = 0; r < rank.split().ranks(); ++r) {
+      const Block b = owned_block(g, rank.split(), r);
+      theirs.push_back(box<T>(g.extent(0), rows_of(g), rank.row_cells(), b.slices, b.rows));
+      q.emplace_back();
+      check(MPI_Isend(from->data(), 1, theirs.back().get(), r, tag, comm, &q.back()), "scatter (send)");
+    }
   };
-  scatter(whole ? &whole->E : nullptr, local.E);
-  scatter(whole ? &whole->E_prev : nullptr, local.E_prev);
-  if (local.chi_field) {
-    scatter(whole ? &*whole->chi_field : nullptr, *local.chi_field);
-    exchange_field(rank, *local.chi_field, ring, comm);
-  }
-  long long step = ring.rank == 0 ? whole->step : 0;
+  theirs.reserve(3 * static_cast<std::size_t>(rank.split().ranks()));  // the types outlive the requests
+  scatter(whole ? &whole->E : nullptr, local.E, 10);
+  scatter(whole ? &whole->E_prev : nullptr, local.E_prev, 11);
+  if (local.chi_field) scatter(whole ? &*whole->chi_field : nullptr, *local.chi_field, 12);
+  check(MPI_Waitall(static_cast<int>(q.size()), q.data(), MPI_STATUSES_IGNORE), "scatter");
+  if (local.chi_field) exchange_field(rank, *local.chi_field, comm);
+  long long step = me == 0 ? whole->step : 0;
   check(MPI_Bcast(&step, 1, MPI_LONG_LONG, 0, comm), "broadcast of the step");
   local.step = step;
   exchange_halos(rank, comm);
 }
 
 template <class T>
-void gather_state(const SlabRank<T>& rank, State<T>* whole, MPI_Comm comm) {
-  const Ring ring(comm);
-  std::vector<int> counts, offsets;
-  owned_counts(rank.whole().extent(0), ring.size, counts, offsets);
-  const SliceType<T> slice(rank.slice_cells());
-  const std::size_t at = rank.halo() * rank.slice_cells();
-  const auto gather = [&](const Field<T>& from, Field<T>* to) {
-    check(MPI_Gatherv(from.data() + at, counts[ring.rank], slice.type, ring.rank == 0 ? to->data() : nullptr,
-                      counts.data(), offsets.data(), slice.type, 0, comm),
-          "gather");
+void gather_state(const BlockRank<T>& rank, State<T>* whole, MPI_Comm comm) {
+  const int me = rank_of(comm);
+  const Grid& g = rank.whole();
+  const Type mine = owned_box(rank);
+  std::vector<Type> theirs;
+  theirs.reserve(static_cast<std::size_t>(rank.split().ranks()));
+  std::vector<MPI_Request> q;
+  const auto gather = [&](const Field<T>& from, Field<T>* to, int tag) {
+    q.emplace_back();
+    check(MPI_Isend(from.data(), 1, mine.get(), 0, tag, comm, &q.back()), "gather (send)");
+    if (me != 0) return;
+    for (int r = 0; r < rank.split().ranks(); ++r) {
+      if (theirs.size() <= static_cast<std::size_t>(r)) {
+        const Block b = owned_block(g, rank.split(), r);
+        theirs.push_back(box<T>(g.extent(0), rows_of(g), rank.row_cells(), b.slices, b.rows));
+      }
+      q.emplace_back();
+      check(MPI_Irecv(to->data(), 1, theirs[r].get(), r, tag, comm, &q.back()), "gather (receive)");
+    }
   };
-  gather(rank.local().E, whole ? &whole->E : nullptr);
-  gather(rank.local().E_prev, whole ? &whole->E_prev : nullptr);
-  if (ring.rank == 0) whole->step = rank.local().step;
+  gather(rank.local().E, whole ? &whole->E : nullptr, 20);
+  gather(rank.local().E_prev, whole ? &whole->E_prev : nullptr, 21);
+  check(MPI_Waitall(static_cast<int>(q.size()), q.data(), MPI_STATUSES_IGNORE), "gather");
+  if (me == 0) whole->step = rank.local().step;
 }
 
 template <class T>
-FusedDiagnostics diagnose(const SlabRank<T>& rank, const Params& p, double limit, MPI_Comm comm) {
-  const Ring ring(comm);
-  constexpr int per_slab = sizeof(cpu::DiagnosticSums) / sizeof(double);
-  static_assert(sizeof(cpu::DiagnosticSums) == per_slab * sizeof(double), "slab sums are plain doubles");
+FusedDiagnostics diagnose(const BlockRank<T>& rank, const Params& p, double limit, MPI_Comm comm) {
+  const int me = rank_of(comm), ranks = rank.split().ranks();
+  const Grid& g = rank.whole();
+  const cpu::SlabLayout whole = cpu::slab_layout(g);
   const std::vector<cpu::DiagnosticSums> mine = rank.diagnostic_partials(limit);
-  const std::size_t per_slice = cpu::slab_layout(rank.local().grid()).slabs_per_slice;
-  std::vector<int> counts, offsets;
-  owned_counts(rank.whole().extent(0), ring.size, counts, offsets);
-  for (int r = 0; r < ring.size; ++r) {
-    counts[r] *= static_cast<int>(per_slice) * per_slab;
-    offsets[r] *= static_cast<int>(per_slice) * per_slab;
+  // Every rank's slabs, as rank r holds them: slice by slice, its columns' slabs in row order.
+  std::vector<Block> blocks(ranks);
+  std::vector<std::size_t> per_slice(ranks);
+  std::vector<int> counts(ranks), offsets(ranks);
+  for (int r = 0, at = 0; r < ranks; ++r) {
+    blocks[r] = owned_block(g, rank.split(), r);
+    per_slice[r] = g.dims() == 3 ? (blocks[r].rows.size() + whole.rows_per_slab - 1) / whole.rows_per_slab : 1;
+    counts[r] = static_cast<int>(blocks[r].slices.size() * per_slice[r]) * per_slab;
+    offsets[r] = at;
+    at += counts[r];
   }
-  std::vector<cpu::DiagnosticSums> all(ring.rank == 0 ? rank.whole().extent(0) * per_slice : 0);
-  check(MPI_Gatherv(mine.data(), counts[ring.rank], MPI_DOUBLE, all.data(), counts.data(), offsets.data(),
-                    MPI_DOUBLE, 0, comm),
+  const auto held = [&](int r) { return blocks[r].slices.size() * per_slice[r]; };
+  const auto global_slab = [&](int r, std::size_t j) {
+    return (blocks[r].slices.begin + j / per_slice[r]) * whole.slabs_per_slice +
+           blocks[r].rows.begin / whole.rows_per_slab + j % per_slice[r];
+  };
+  std::vector<cpu::DiagnosticSums> gathered(me == 0 ? g.extent(0) * whole.slabs_per_slice : 0);
+  check(MPI_Gatherv(mine.data(), counts[me], MPI_DOUBLE, gathered.data(), counts.data(), offsets.data(), MPI_DOUBLE,
+                    0, comm),
         "gather of the diagnostic sums");
 
   // What every rank needs of the root's sum: energy, invariant, max|E|,
   // the non-finite count and the first bad slab (as doubles: exact below 2^53).
   double result[5] = {};
   FusedDiagnostics out;
-  if (ring.rank == 0) {
+  if (me == 0) {
+    std::vector<cpu::DiagnosticSums> all(gathered.size());  // in the whole lattice's slab order
+    for (int r = 0; r < ranks; ++r) {
+      for (std::size_t j = 0; j < held(r); ++j) all[global_slab(r, j)] = gathered[offsets[r] / per_slab + j];
+    }
     const double chi = rank.local().chi_field ? 1.0 : static_cast<double>(static_cast<T>(p.chi));
     std::size_t first_bad_slab = 0;
-    out = cpu::sum_partials(all, p, rank.whole().dims(), chi, &first_bad_slab);
+    out = cpu::sum_partials(all, p, g.dims(), chi, &first_bad_slab);
     result[0] = out.energy, result[1] = out.invariant, result[2] = out.health.max_abs;
     result[3] = static_cast<double>(out.health.non_finite);
     result[4] = first_bad_slab < all.size() ? static_cast<double>(first_bad_slab) : -1.0;
@@ -180,13 +258,18 @@ FusedDiagnostics diagnose(const SlabRank<T>& rank, const Params& p, double limit
   out.energy = result[0], out.invariant = result[1], out.health.max_abs = result[2];
   out.health.non_finite = static_cast<std::int64_t>(result[3]);
   if (result[4] >= 0) {
-    const std::size_t slab = static_cast<std::size_t>(result[4]), slice = slab / per_slice;
+    const std::size_t slab = static_cast<std::size_t>(result[4]);
+    // The rank that holds the slab, and its index there.
     int owner = 0;
-    while (owned_slices(rank.whole().extent(0), ring.size, owner).end <= slice) ++owner;
+    std::size_t j = 0;
+    for (int r = 0; r < ranks; ++r) {
+      for (std::size_t k = 0; k < held(r); ++k) {
+        if (global_slab(r, k) == slab) owner = r, j = k;
+      }
+    }
     // index, coordinates and value of the bad cell, sent by its owner.
     double cell[5] = {};
-    if (ring.rank == owner) {
-      const std::size_t j = slab - owned_slices(rank.whole().extent(0), ring.size, owner).begin * per_slice;
+    if (me == owner) {
       const auto bad = rank.first_bad(limit, j);
       cell[0] = static_cast<double>(bad->index), cell[4] = bad->value;
       for (int a = 0; a < 3; ++a) cell[1 + a] = static_cast<double>(bad->coords[a]);
@@ -200,14 +283,14 @@ FusedDiagnostics diagnose(const SlabRank<T>& rank, const Params& p, double limit
   return out;
 }
 
-#define LFM_MPI_SLABS(T)                                                           \
-  template void exchange_halos(SlabRank<T>&, MPI_Comm);                            \
-  template void advance(SlabRank<T>&, std::int64_t, MPI_Comm);                     \
-  template void scatter_state(SlabRank<T>&, const State<T>*, MPI_Comm);            \
-  template void gather_state(const SlabRank<T>&, State<T>*, MPI_Comm);             \
-  template FusedDiagnostics diagnose(const SlabRank<T>&, const Params&, double, MPI_Comm);
-LFM_MPI_SLABS(double)
-LFM_MPI_SLABS(float)
-#undef LFM_MPI_SLABS
+#define LFM_MPI_BLOCKS(T)                                                          \
+  template void exchange_halos(BlockRank<T>&, MPI_Comm);                           \
+  template void advance(BlockRank<T>&, std::int64_t, MPI_Comm);                    \
+  template void scatter_state(BlockRank<T>&, const State<T>*, MPI_Comm);           \
+  template void gather_state(const BlockRank<T>&, State<T>*, MPI_Comm);            \
+  template FusedDiagnostics diagnose(const BlockRank<T>&, const Params&, double, MPI_Comm);
+LFM_MPI_BLOCKS(double)
+LFM_MPI_BLOCKS(float)
+#undef LFM_MPI_BLOCKS
 
 }  // namespace lfm::distributed

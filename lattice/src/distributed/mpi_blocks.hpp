@@ -1,39 +1,40 @@
 #pragma once
-// A SlabRank's traffic over MPI: halos along the ring of ranks, the whole
-// lattice scattered from and gathered onto the root, and diagnostics
-// added in one process's order. Every call is collective over `comm`,
-// whose rank order is the order of the slabs.
+// A BlockRank's traffic over MPI: halos along the rings of ranks, the
+// whole lattice scattered from and gathered onto the root, and diagnostics
+// added in one process's order. Every call is collective over `comm`, whose
+// rank r holds block r of the split (row-major, as BlockRank numbers them).
 #include <mpi.h>
 
-#include "distributed/slab_rank.hpp"
+#include "distributed/block_rank.hpp"
 #include "lattice/fused_diagnostics.hpp"
 
 namespace lfm::distributed {
 
 // Each field's halo blocks to and from both neighbours (E and E_prev).
 template <class T>
-void exchange_halos(SlabRank<T>& rank, MPI_Comm comm);
+void exchange_halos(BlockRank<T>& rank, MPI_Comm comm);
 
-// `steps` steps from fresh halos, leaving them fresh: whole blocks of the
-// rank's depth, each exchanging without blocking while its last step
-// computes the slices that do not touch the halos; a shorter block at the
-// end, then a blocking exchange.
+// `steps` steps from fresh halos, leaving them fresh, in blocks of the
+// rank's depth. Slabs (rows not split): each whole block exchanges without
+// blocking while its last step computes the slices that do not touch the
+// halos; a shorter block at the end, then a blocking exchange. Blocks of
+// slices × rows exchange after each block.
 template <class T>
-void advance(SlabRank<T>& rank, std::int64_t steps, MPI_Comm comm);
+void advance(BlockRank<T>& rank, std::int64_t steps, MPI_Comm comm);
 
 // The whole lattice's state, held by the root (rank 0) only, onto every
 // rank's padded slab, halos (and χ) included; `whole` is ignored elsewhere.
 template <class T>
-void scatter_state(SlabRank<T>& rank, const State<T>* whole, MPI_Comm comm);
+void scatter_state(BlockRank<T>& rank, const State<T>* whole, MPI_Comm comm);
 
 // Every rank's owned slices into the root's `whole` (ignored elsewhere).
 template <class T>
-void gather_state(const SlabRank<T>& rank, State<T>* whole, MPI_Comm comm);
+void gather_state(const BlockRank<T>& rank, State<T>* whole, MPI_Comm comm);
 
 // fused_diagnostics of the whole lattice, bit for bit, on every rank
 // (halos must be fresh). The slab sums are gathered on the root in rank
 // order and added there; the first bad cell comes from the rank that holds it.
 template <class T>
-FusedDiagnostics diagnose(const SlabRank<T>& rank, const Params& p, double limit, MPI_Comm comm);
+FusedDiagnostics diagnose(const BlockRank<T>& rank, const Params& p, double limit, MPI_Comm comm);
 
 }  // namespace lfm::distributed

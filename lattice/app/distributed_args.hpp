@@ -1,0 +1,13 @@
+#pragma once
+// What `lfm run` and `lfm resume` take for a run under mpiexec
+// (app/distributed.hpp); ignored on one process, where main() refuses them.
+#include <string>
+
+namespace lfm::app {
+
+struct DistributedArgs {
+  int exchange_depth = 1;     // steps between halo exchanges
+  std::string decomposition;  // ranks along each axis ("4x2x1"); empty: chosen
+};
+
+}  // namespace lfm::app
