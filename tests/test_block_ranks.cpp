@@ -94,7 +94,7 @@ void advance_blocks_overlapped(std::vector<BlockRank<T>>& ranks) {
       }
       started[r] = true;
       for (int q = 0; q <= r; ++q) deliver(q);
-    });
+    }, {});
   }
   for (int r = 0; r < P; ++r) deliver(r);
 }

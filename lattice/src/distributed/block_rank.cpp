@@ -194,7 +194,8 @@ void BlockRank<T>::advance(int steps) {
 }
 
 template <class T>
-void BlockRank<T>::advance_block(const std::function<void(const Transfers&)>& start) {
+void BlockRank<T>::advance_block(const std::function<void(const Transfers&)>& start,
+                                 const std::function<void()>& progress) {
   if (row_halo_ > 0) throw std::logic_error("advance_block: the rows are split, exchange after the block instead");
   advance(depth_ - 1);
   const std::size_t r = static_cast<std::size_t>(params_.stencil_order / 2), d = halo_, n = owned_.size();
@@ -221,7 +222,14 @@ void BlockRank<T>::advance_block(const std::function<void(const Transfers&)>& st
   const std::size_t stale = depth_ > 1 ? d - r + 1 : 0;
   start({Transfer{next + d * cells, next + n * cells, next, next + (d + n) * cells, d},
          Transfer{now + (d + r - 1) * cells, now + n * cells, now, now + (d + n + r - 1) * cells, stale}});
-  if (split) sweep(d + band, d + n - band, 0, rows);
+  if (split) {
+    constexpr std::size_t chunks = 8;
+    const std::size_t first = d + band, end = d + n - band, each = (end - first + chunks - 1) / chunks;
+    for (std::size_t lo = first; lo < end; lo += each) {
+      sweep(lo, std::min(lo + each, end), 0, rows);
+      if (progress) progress();
+    }
+  }
   std::swap(local_.E, local_.E_prev);
   ++local_.step;
 }

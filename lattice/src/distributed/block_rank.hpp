@@ -78,8 +78,10 @@ class BlockRank {
   // `start` (which starts the transfers), then computes the rest, which
   // neither reads nor writes what the transfers touch. The caller
   // completes them after this returns; then the halos are fresh again.
-  // Only when the rows are not split (slabs).
-  void advance_block(const std::function<void(const Transfers&)>& start);
+  // The rest goes in a few chunks with `progress` called after each, for
+  // the caller to let its transfers advance (MPI moves a large message
+  // only inside its calls). Only when the rows are not split (slabs).
+  void advance_block(const std::function<void(const Transfers&)>& start, const std::function<void()>& progress);
 
   // Each field's halos along axis 0 (halo() padded slices each): what the
   // lower and upper neighbours need, and where what they send goes.

@@ -130,6 +130,10 @@ void advance(BlockRank<T>& rank, std::int64_t steps, MPI_Comm comm) {
   const Type slice = contiguous<T>(rank.slice_cells());
   for (; steps >= rank.depth(); steps -= rank.depth()) {
     std::vector<MPI_Request> pending;
+    const auto progress = [&] {
+      int done = 0;
+      check(MPI_Testall(static_cast<int>(pending.size()), pending.data(), &done, MPI_STATUSES_IGNORE), "halo exchange");
+    };
     rank.advance_block([&](const typename BlockRank<T>::Transfers& transfers) {
       int tag = 0;
       for (const auto& t : transfers) {
@@ -144,7 +148,7 @@ void advance(BlockRank<T>& rank, std::int64_t steps, MPI_Comm comm) {
         pending.insert(pending.end(), q, q + 4);
         tag += 2;
       }
-    });
+    }, progress);
     check(MPI_Waitall(static_cast<int>(pending.size()), pending.data(), MPI_STATUSES_IGNORE), "halo exchange");
   }
   if (steps > 0) {
