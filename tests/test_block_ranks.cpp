@@ -292,7 +292,8 @@ TEST(BlockRanks, BitIdenticalAtThreadedSizes) {
 // The negative control: without the exchange the halos go stale and the
 // comparison above must notice.
 TEST(BlockRanks, StaleHalosAreCaught) {
-  ASSERT_NO_FATAL_FAILURE(expect_matches_one_process<double>({{23, 11, 9}, 2, Boundary::periodic, false, {3, 1}, 2}, 2));
+  ASSERT_NO_FATAL_FAILURE(
+      expect_matches_one_process<double>({{23, 11, 9}, 2, Boundary::periodic, false, {3, 1}, 2}, 2));
   EXPECT_FATAL_FAILURE(expect_matches_one_process<double>({{23, 11, 9}, 2, Boundary::periodic, false, {3, 1}, 2}, 4,
                                                           Exchange::none),
                        "same_bits");
@@ -300,7 +301,8 @@ TEST(BlockRanks, StaleHalosAreCaught) {
 
 // With rows split, stale row halos must be noticed too.
 TEST(BlockRanks, StaleRowHalosAreCaught) {
-  ASSERT_NO_FATAL_FAILURE(expect_matches_one_process<double>({{9, 7, 4096}, 2, Boundary::periodic, false, {2, 2}, 1}, 2));
+  ASSERT_NO_FATAL_FAILURE(
+      expect_matches_one_process<double>({{9, 7, 4096}, 2, Boundary::periodic, false, {2, 2}, 1}, 2));
   EXPECT_FATAL_FAILURE(expect_matches_one_process<double>({{9, 7, 4096}, 2, Boundary::periodic, false, {2, 2}, 1}, 2,
                                                           Exchange::slices_only),
                        "same_bits");

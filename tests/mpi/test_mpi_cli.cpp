@@ -149,7 +149,9 @@ std::int64_t newest_checkpoint(const std::filesystem::path& run) {
   std::int64_t newest = 0;
   for (const auto& f : std::filesystem::directory_iterator(run / "checkpoints")) {
     const std::string name = f.path().filename().string();
-    if (name.starts_with("step_") && name.ends_with(".ckpt")) newest = std::max<std::int64_t>(newest, std::stoll(name.substr(5)));
+    if (name.starts_with("step_") && name.ends_with(".ckpt")) {
+      newest = std::max<std::int64_t>(newest, std::stoll(name.substr(5)));
+    }
   }
   return newest;
 }

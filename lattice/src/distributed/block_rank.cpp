@@ -73,7 +73,9 @@ void sweep_block(State<T>& st, const Params& p, const Placement& at, std::size_t
           }
 #pragma omp for collapse(2) schedule(static)
           for (std::size_t z = lo; z < hi; ++z) {
-            for (std::size_t y = row_lo; y < row_hi; ++y) kernels::reflect_line(out, z * slice + y * nx, std::size_t{1}, nx);
+            for (std::size_t y = row_lo; y < row_hi; ++y) {
+              kernels::reflect_line(out, z * slice + y * nx, std::size_t{1}, nx);
+            }
           }
         } else {
           for (std::size_t z = lo; z < hi; ++z) cpu::reflect_in_plane(out, s, Dims, z);
@@ -117,7 +119,9 @@ BlockRank<T>::BlockRank(const Grid& whole, const Params& p, Split split, int ran
     : whole_(whole), params_(p), split_(split),
       owned_(owned_block(whole, split, rank).slices), rows_(owned_block(whole, split, rank).rows),
       halo_(halo_slices(p.stencil_order, depth)), row_halo_(split.rows > 1 ? halo_ : 0), depth_(depth) {
-  if (whole.dims() < 2) throw InputError("a distributed run needs a 2D or 3D lattice; a 1D lattice runs on one process");
+  if (whole.dims() < 2) {
+    throw InputError("a distributed run needs a 2D or 3D lattice; a 1D lattice runs on one process");
+  }
   if (split.rows > 1 && whole.dims() < 3) {
     throw InputError("a 2D lattice is split along axis 0 alone: its rows are the contiguous axis");
   }

@@ -104,8 +104,9 @@ Split parse_split(const std::string& text, const Grid& g) {
     throw InputError("--decomposition " + text + ": expected ranks along each axis, e.g. 4x2x1");
   }
   if (n.size() == 3 && n[2] != 1) {
-    throw InputError("--decomposition " + text + ": axis 2 is never split (its rows are what each rank's kernel "
-                     "runs along); use " + std::to_string(n[0]) + "x" + std::to_string(n[1] * n[2]) + "x1 or another split");
+    throw InputError("--decomposition " + text + ": axis 2 is never split (its rows are what each rank's " +
+                     "kernel runs along); use " + std::to_string(n[0]) + "x" + std::to_string(n[1] * n[2]) +
+                     "x1 or another split");
   }
   if (n.size() > 1 && n[1] > 1 && g.dims() < 3) {
     throw InputError("--decomposition " + text + ": a " + std::to_string(g.dims()) +
@@ -129,20 +130,21 @@ Split choose_split(const Grid& g, int ranks, const std::string& requested, const
   }
   const Split split = requested.empty() ? Split{ranks, 1} : parse_split(requested, g);
   if (split.ranks() != ranks) {
-    throw InputError("--decomposition " + requested + " is " + std::to_string(split.ranks()) + " ranks; mpiexec started " +
-                     std::to_string(ranks));
+    throw InputError("--decomposition " + requested + " is " + std::to_string(split.ranks()) +
+                     " ranks; mpiexec started " + std::to_string(ranks));
   }
   if (deepest_depth(g.extent(0), split.slices, stencil_order, 1, reflective) == 0) {
     throw InputError("the " + g.shape_string() + " lattice has too few slices of axis 0 for " +
-                     std::to_string(split.slices) + " ranks along it at stencil order " + std::to_string(stencil_order) +
-                     ": each rank needs at least " + std::to_string(fewest_owned(stencil_order, 1, reflective)) +
+                     std::to_string(split.slices) + " ranks along it at stencil order " +
+                     std::to_string(stencil_order) + ": each rank needs at least " +
+                     std::to_string(fewest_owned(stencil_order, 1, reflective)) +
                      (reflective ? " (2 with reflective faces)" : "") + "; use fewer ranks");
   }
   if (split.rows > 1 && deepest_depth(g, split, stencil_order, 1, reflective) == 0) {
     const std::size_t per_slab = cpu::slab_layout(g).rows_per_slab;
-    throw InputError("the " + g.shape_string() + " lattice's " + std::to_string(g.extent(1)) +
-                     " rows of axis 1 make " + std::to_string((g.extent(1) + per_slab - 1) / per_slab) +
-                     " slabs of the diagnostics (" + std::to_string(per_slab) + " rows each), shared out whole: too few for " +
+    throw InputError("the " + g.shape_string() + " lattice's " + std::to_string(g.extent(1)) + " rows of axis 1 make " +
+                     std::to_string((g.extent(1) + per_slab - 1) / per_slab) + " slabs of the diagnostics (" +
+                     std::to_string(per_slab) + " rows each), shared out whole: too few for " +
                      std::to_string(split.rows) + " ranks along it at stencil order " + std::to_string(stencil_order) +
                      "; use fewer ranks along axis 1");
   }
