@@ -79,6 +79,7 @@ void advance_blocks_overlapped(std::vector<BlockRank<T>>& ranks) {
     const int down = (r + P - 1) % P, up = (r + 1) % P;
     for (int f = 0; f < 2; ++f) {
       const std::size_t n = at[r][f].slices * cells * sizeof(T);
+      if (n == 0) continue;  // E_prev at depth 1: nothing stale
       if (!lower_done[r] && started[down]) std::memcpy(at[r][f].lower_halo, sent[down][2 * f + 1].data(), n);
       if (!upper_done[r] && started[up]) std::memcpy(at[r][f].upper_halo, sent[up][2 * f].data(), n);
     }
