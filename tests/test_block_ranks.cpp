@@ -19,12 +19,14 @@
 #include "distributed/block_rank.hpp"
 #include "lattice/backend.hpp"
 #include "lattice/fused_diagnostics.hpp"
+#include "support/matchers.hpp"
 #include "support/test_states.hpp"
 
 namespace lfm {
 namespace {
 
 using distributed::BlockRank;
+using testing::same_bits;
 
 // Slice halos from the neighbours along axis 0, then (when the rows are
 // split, and `rows` asks for it) the row halos of every padded slice from
@@ -117,12 +119,6 @@ FusedDiagnostics diagnose(const std::vector<BlockRank<T>>& ranks, const Params& 
   return cpu::sum_partials(all, p, ranks.front().whole().dims(), chi, &first_bad);
 }
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-
-template <class T>
-bool same_bits(const Field<T>& a, const Field<T>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
-}
 
 struct Case {
   std::vector<std::size_t> shape;

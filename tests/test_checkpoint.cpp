@@ -16,6 +16,7 @@
 #include "lattice/checkpoint.hpp"
 #include "lattice/diagnostics.hpp"
 #include "support/backends.hpp"
+#include "support/matchers.hpp"
 #include "support/test_states.hpp"
 
 namespace fs = std::filesystem;
@@ -40,11 +41,6 @@ std::string encoded_checkpoint(const CheckpointMeta& m, const AnyState& st) {
   std::string bytes;
   encode_checkpoint(m, st, [&](const void* d, std::size_t n) { bytes.append(static_cast<const char*>(d), n); });
   return bytes;
-}
-
-template <class T>
-bool same_bits(const Field<T>& a, const Field<T>& b) {
-  return a.grid() == b.grid() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
 }
 
 AnyState small_state(Precision p, std::int64_t step) {

@@ -11,15 +11,11 @@
 
 #include "cpu/cpu_backend.hpp"
 #include "cpu/cpu_temporal_backend.hpp"
+#include "support/matchers.hpp"
 #include "support/test_states.hpp"
 
 namespace lfm::testing {
 namespace {
-
-template <class T>
-bool same_bits(const Field<T>& a, const Field<T>& b) {
-  return std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
-}
 
 TEST(CpuTemporalNarrowBands, EveryWidthBelowTheSkewsKeepsCpusBits) {
   const int depth = 4;

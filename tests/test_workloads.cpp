@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <omp.h>
+
 #include <numbers>
 
 #include "lattice/backend.hpp"
@@ -38,6 +40,23 @@ TEST_P(EveryWorkload, BuildsValidAndStableInEveryDimension) {
       EXPECT_GT(max_abs(problem.state), 0.0);
     }
   }
+}
+
+// 41³ cells: above the size where the builders take threads, and an odd
+// extent, so that every axis's last batch of lines is a partial one.
+TEST_P(EveryWorkload, SameBitsForAnyThreadCount) {
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const Problem one = make_workload(GetParam(), 3, 41, Precision::float64);
+  omp_set_num_threads(3);
+  const Problem three = make_workload(GetParam(), 3, 41, Precision::float64);
+  omp_set_num_threads(saved);
+  const auto& a = std::get<State<double>>(one.state);
+  const auto& b = std::get<State<double>>(three.state);
+  EXPECT_TRUE(same_bits(a.E, b.E));
+  EXPECT_TRUE(same_bits(a.E_prev, b.E_prev));
+  EXPECT_EQ(a.chi_field.has_value(), b.chi_field.has_value());
+  if (a.chi_field && b.chi_field) EXPECT_TRUE(same_bits(*a.chi_field, *b.chi_field));
 }
 
 INSTANTIATE_TEST_SUITE_P(Standard, EveryWorkload, ::testing::ValuesIn(workload_names()),

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 
 #include <cmath>
+#include <cstring>
 #include <ostream>
 #include <string>
 
@@ -13,6 +14,15 @@ namespace lfm::testing {
 
 // "(3, 0, 12)": a flat index as lattice coordinates.
 std::string index_string(const Grid& g, std::size_t i);
+
+inline bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+// The same grid and the same bytes in every cell (-0.0 and 0.0 differ, a NaN
+// equals its copy): what "bit-identical" means throughout the tests.
+template <class T>
+bool same_bits(const Field<T>& a, const Field<T>& b) {
+  return a.grid() == b.grid() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+}
 
 // Every |actual − expected| <= atol + rtol · max|expected|. The tolerance is
 // relative to the field's largest magnitude, as in SPEC §6, so cells near a

@@ -14,15 +14,56 @@ namespace {
 
 using Complex = std::complex<double>;
 
-// Unnormalized in-place complex DFT over the whole lattice, by FFTW.
-void transform(std::vector<Complex>& data, const Grid& g, int sign) {
-  std::vector<int> n;
-  for (int a = 0; a < g.dims(); ++a) n.push_back(static_cast<int>(g.extent(a)));
+using Plan = std::unique_ptr<fftw_plan_s, decltype(&fftw_destroy_plan)>;
+
+// A plan for `lines` transforms of n points, `stride` apart within a line
+// and `distance` apart from line to line, in place. FFTW_UNALIGNED: the plan
+// runs on any batch's start, and no choice of FFTW's depends on where the
+// allocation happened to fall.
+Plan plan_lines(int n, int lines, int stride, int distance, fftw_complex* buf, int sign) {
+  Plan plan(fftw_plan_many_dft(1, &n, lines, buf, nullptr, stride, distance, buf, nullptr, stride, distance, sign,
+                               FFTW_ESTIMATE | FFTW_UNALIGNED),
+            &fftw_destroy_plan);
+  if (!plan) throw std::runtime_error("FFTW could not plan " + std::to_string(lines) + " lines of " +
+                                      std::to_string(n) + " points");
+  return plan;
+}
+
+// Transforms every line of the lattice along `axis`, in batches of
+// neighbouring lines. A batch's size and plan depend on the shape alone and
+// batches share no cell, so the threads that take them change no value.
+void transform_axis(std::vector<Complex>& data, const Grid& g, int axis, int sign) {
+  const auto n = static_cast<int>(g.extent(axis));
+  std::size_t inner = 1;  // the distance between neighbours along the axis
+  for (int a = axis + 1; a < g.dims(); ++a) inner *= g.extent(a);
+  // Along the last axis a line is contiguous and a batch is lines one after
+  // another; across it, a batch is lines starting in neighbouring cells,
+  // so that each cache line fetched serves the whole batch.
+  const bool contiguous = inner == 1;
+  const std::size_t blocks = contiguous ? 1 : g.cells() / (g.extent(axis) * inner);
+  const std::size_t lines = contiguous ? g.cells() / g.extent(axis) : inner;
+  const std::size_t batch = std::min<std::size_t>(lines, contiguous ? 8 : 16);
+  const std::size_t batches = (lines + batch - 1) / batch;
+  const std::size_t rest = lines - (batches - 1) * batch;
+  const int stride = contiguous ? 1 : static_cast<int>(inner);
+  const int distance = contiguous ? n : 1;
   auto* buf = reinterpret_cast<fftw_complex*>(data.data());
-  std::unique_ptr<fftw_plan_s, decltype(&fftw_destroy_plan)> plan(
-      fftw_plan_dft(g.dims(), n.data(), buf, buf, sign, FFTW_ESTIMATE), &fftw_destroy_plan);
-  if (!plan) throw std::runtime_error("FFTW could not plan a transform of " + g.shape_string());
-  fftw_execute(plan.get());
+  const Plan full = plan_lines(n, static_cast<int>(batch), stride, distance, buf, sign);
+  const Plan last = plan_lines(n, static_cast<int>(rest), stride, distance, buf, sign);
+  const auto tasks = static_cast<std::ptrdiff_t>(blocks * batches);
+#pragma omp parallel for schedule(static) if (g.cells() >= 32768)
+  for (std::ptrdiff_t t = 0; t < tasks; ++t) {
+    const std::size_t block = static_cast<std::size_t>(t) / batches;
+    const std::size_t b = static_cast<std::size_t>(t) % batches;
+    const std::size_t first_line = b * batch;
+    const std::size_t start = contiguous ? first_line * g.extent(axis) : block * g.extent(axis) * inner + first_line;
+    fftw_execute_dft(b + 1 < batches ? full.get() : last.get(), buf + start, buf + start);
+  }
+}
+
+// Unnormalized in-place complex DFT over the whole lattice, one axis at a time.
+void transform(std::vector<Complex>& data, const Grid& g, int sign) {
+  for (int a = 0; a < g.dims(); ++a) transform_axis(data, g, a, sign);
 }
 
 std::vector<Complex> to_complex(const Field<double>& f) {
@@ -80,12 +121,15 @@ void exact_advance(State<double>& s, const Params& p, std::int64_t steps) {
   transform(a_old, g, FFTW_FORWARD);
 
   const double keep = 1 - p.gamma_damp;
-  for (std::size_t i = 0; i < g.cells(); ++i) {
-    const Grid::Index c = g.coords(i);
-    std::vector<long> m(g.dims());
-    for (int a = 0; a < g.dims(); ++a) m[a] = static_cast<long>(c[a]);
-    const double growth =
-        2 - p.gamma_damp - p.dt * p.dt * (p.c2() * laplacian_symbol(p, g, m) + p.chi * p.chi);
+  const auto symbols = axis_symbols(p, g);
+  const auto cells = static_cast<std::ptrdiff_t>(g.cells());
+  // Each mode is its own recurrence, so threads change no value.
+#pragma omp parallel for schedule(static) if (cells >= 32768)
+  for (std::ptrdiff_t i = 0; i < cells; ++i) {
+    const Grid::Index c = g.coords(static_cast<std::size_t>(i));
+    double lambda = 0;
+    for (int a = 0; a < g.dims(); ++a) lambda += symbols[a][c[a]];
+    const double growth = 2 - p.gamma_damp - p.dt * p.dt * (p.c2() * lambda + p.chi * p.chi);
     Complex now = a_now[i], old = a_old[i];
     for (std::int64_t n = 0; n < steps; ++n) {
       const Complex next = growth * now - keep * old;
@@ -99,7 +143,8 @@ void exact_advance(State<double>& s, const Params& p, std::int64_t steps) {
   transform(a_now, g, FFTW_BACKWARD);
   transform(a_old, g, FFTW_BACKWARD);
   const double scale = 1.0 / static_cast<double>(g.cells());
-  for (std::size_t i = 0; i < g.cells(); ++i) {
+#pragma omp parallel for schedule(static) if (cells >= 32768)
+  for (std::ptrdiff_t i = 0; i < cells; ++i) {
     s.E[i] = a_now[i].real() * scale;
     s.E_prev[i] = a_old[i].real() * scale;
   }
@@ -108,13 +153,16 @@ void exact_advance(State<double>& s, const Params& p, std::int64_t steps) {
 
 State<double> travelling_wave(const Grid& g, const Params& p,
                               const std::function<Complex(const Grid::Index&)>& psi) {
-  const std::ptrdiff_t cells = static_cast<std::ptrdiff_t>(g.cells());
-  std::vector<Complex> now(g.cells());
+  const auto cells = static_cast<std::ptrdiff_t>(g.cells());
+  State<double> s{Field<double>(g), Field<double>(g), std::nullopt, 0};
+  std::vector<Complex> wave(g.cells());
   // Cell by cell and independent, so threads change no value.
 #pragma omp parallel for schedule(static) if (cells >= 32768)
-  for (std::ptrdiff_t i = 0; i < cells; ++i) now[i] = psi(g.coords(static_cast<std::size_t>(i)));
-  std::vector<Complex> before = now;
-  transform(before, g, FFTW_FORWARD);
+  for (std::ptrdiff_t i = 0; i < cells; ++i) {
+    wave[i] = psi(g.coords(static_cast<std::size_t>(i)));
+    s.E[i] = wave[i].real();
+  }
+  transform(wave, g, FFTW_FORWARD);
   const auto symbols = axis_symbols(p, g);
   const double chi2 = p.chi * p.chi;
 #pragma omp parallel for schedule(static) if (cells >= 32768)
@@ -124,14 +172,11 @@ State<double> travelling_wave(const Grid& g, const Params& p,
     for (int a = 0; a < g.dims(); ++a) lambda += symbols[a][c[a]];
     // e^{i(k·x − ωt)} at t = −Δt, ω from discrete_omega's formula.
     const double omega = 2 / p.dt * std::asin(p.dt * std::sqrt(p.c2() * lambda + chi2) / 2);
-    before[i] *= std::polar(1.0 / static_cast<double>(g.cells()), omega * p.dt);
+    wave[i] *= std::polar(1.0 / static_cast<double>(g.cells()), omega * p.dt);
   }
-  transform(before, g, FFTW_BACKWARD);
-  State<double> s{Field<double>(g), Field<double>(g), std::nullopt, 0};
-  for (std::size_t i = 0; i < g.cells(); ++i) {
-    s.E[i] = now[i].real();
-    s.E_prev[i] = before[i].real();
-  }
+  transform(wave, g, FFTW_BACKWARD);
+#pragma omp parallel for schedule(static) if (cells >= 32768)
+  for (std::ptrdiff_t i = 0; i < cells; ++i) s.E_prev[i] = wave[i].real();
   return s;
 }
 
