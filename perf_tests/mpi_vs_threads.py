@@ -4,9 +4,12 @@ one process with T OpenMP threads, and `mpiexec -n T` ranks of one thread.
 
     python3 perf_tests/mpi_vs_threads.py [--lfm build/release/bin/lfm]
         [--n 256] [--steps 40] [--ranks 2] [--reps 10] [--max-step-ratio R]
+        [--backend cpu|cpu_temporal] [--exchange-depth K]
 
-Both runs use --backend cpu (bit-identical, checked on the first pair)
-and their default diagnostics stride. Prints each side's median and range
+Both runs use the one backend (cpu by default; bit-identical, checked on
+the first pair) and their default diagnostics stride; --exchange-depth
+goes to the distributed side (with cpu_temporal, each rank's wavefront
+depth; the threaded side takes its own tuning). Prints each side's median and range
 of the stepping time (summary.json) and of the process's wall time, and
 the median and range of the paired ratios distributed / threaded. With
 --max-step-ratio, a gate: exits 1 when the median paired ratio of the
@@ -37,10 +40,13 @@ def main():
     ap.add_argument("--ranks", type=int, default=2)
     ap.add_argument("--reps", type=int, default=10)
     ap.add_argument("--max-step-ratio", type=float)
+    ap.add_argument("--backend", default="cpu", choices=["cpu", "cpu_temporal"])
+    ap.add_argument("--exchange-depth", type=int)
     a = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="lfm-mpi-vs-threads-")
-    job = ["run", "wave_packet", "--n", str(a.n), "--steps", str(a.steps), "--backend", "cpu", "--quiet", "--force"]
+    job = ["run", "wave_packet", "--n", str(a.n), "--steps", str(a.steps), "--backend", a.backend, "--quiet", "--force"]
+    depth = ["--exchange-depth", str(a.exchange_depth)] if a.exchange_depth else []
     threaded_env = dict(os.environ, OMP_NUM_THREADS=str(a.ranks))
     ranks_env = dict(os.environ, OMP_NUM_THREADS="1")
     mpi = [a.mpiexec, "-n", str(a.ranks)]
@@ -48,7 +54,7 @@ def main():
         mpi.append("--allow-run-as-root")
     sides = {
         "threaded": ([a.lfm] + job + ["--out", os.path.join(work, "threaded")], threaded_env),
-        "distributed": (mpi + [a.lfm] + job + ["--out", os.path.join(work, "distributed")], ranks_env),
+        "distributed": (mpi + [a.lfm] + job + depth + ["--out", os.path.join(work, "distributed")], ranks_env),
     }
     times = {k: {"step": [], "wall": []} for k in sides}
     for rep in range(a.reps + 1):  # the first pair is a warm-up (and the bit check)
@@ -65,8 +71,9 @@ def main():
                     if x.read() != y.read():
                         raise SystemExit(f"{f} differs between the two runs")
 
-    print(f"wave_packet {a.n}^3 float64, {a.steps} steps, backend cpu: 1 process x {a.ranks} threads "
-          f"vs {a.ranks} ranks x 1 thread, {a.reps} interleaved pairs")
+    print(f"wave_packet {a.n}^3 float64, {a.steps} steps, backend {a.backend}: 1 process x {a.ranks} threads "
+          f"vs {a.ranks} ranks x 1 thread{' (exchange depth %d)' % a.exchange_depth if a.exchange_depth else ''}, "
+          f"{a.reps} interleaved pairs")
     ratios = {}
     for what in ("step", "wall"):
         for name in sides:

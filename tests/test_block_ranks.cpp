@@ -10,6 +10,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -127,10 +128,12 @@ struct Case {
   bool chi_field;
   distributed::Split split;
   int depth;
+  std::optional<std::size_t> wavefront_rows = std::nullopt;  // each block one wavefront, in bands of these rows
   std::string name() const {
     std::string s = std::to_string(shape.size()) + "D order " + std::to_string(order) + " " +
                     std::string(to_string(boundary)) + (chi_field ? " chi field" : " chi scalar") + ", " +
                     split.text() + " ranks, depth " + std::to_string(depth);
+    if (wavefront_rows) s += ", wavefront in bands of " + std::to_string(*wavefront_rows) + " rows";
     return s;
   }
 };
@@ -152,13 +155,14 @@ void expect_matches_one_process(const Case& c, int steps, Exchange how = Exchang
   std::vector<BlockRank<T>> ranks;
   for (int r = 0; r < c.split.ranks(); ++r) {
     ranks.emplace_back(g, p, c.split, r, c.depth, c.chi_field);
+    if (c.wavefront_rows) ranks.back().use_wavefront(*c.wavefront_rows);
     ranks.back().load(whole);
   }
   State<T> reference = whole;
   const auto cpu = make_backend("cpu");
   for (int done = 0; done < steps;) {
     const int block = std::min(c.depth, steps - done);
-    if (how == Exchange::overlapped && block == c.depth && c.split.rows == 1) {
+    if (how == Exchange::overlapped && block == c.depth && c.split.rows == 1 && !c.wavefront_rows) {
       advance_blocks_overlapped(ranks);
     } else {
       for (auto& r : ranks) r.advance(block);
@@ -284,6 +288,42 @@ TEST(BlockRanks, BitIdenticalInFloat32) {
 TEST(BlockRanks, BitIdenticalAtThreadedSizes) {
   expect_matches_one_process<double>({{48, 40, 40}, 4, Boundary::absorbing, true, {2, 1}, 3}, 6);
   expect_matches_one_process<double>({{40, 40, 40}, 2, Boundary::reflective, false, {3, 1}, 4}, 8);
+}
+
+// Each rank's blocks as cpu_temporal's wavefront (periodic and absorbing:
+// the wavefront's own reflective faces are refused), whole planes and bands.
+TEST(BlockRanks, WavefrontsPerRankAreBitIdentical) {
+  int checked = 0;
+  for (int order : {2, 4}) {
+    for (Boundary b : {Boundary::periodic, Boundary::absorbing}) {
+      for (bool chi : {false, true}) {
+        for (int P = 1; P <= 3; ++P) {
+          for (int k = 1; k <= 4; ++k) {
+            for (std::size_t rows : {std::size_t{0}, std::size_t{8}}) {
+              const Case c{{31, 24, 9}, order, b, chi, {P, 1}, k, rows};
+              if (distributed::deepest_depth(c.shape[0], P, order, k, false) < k) continue;
+              expect_matches_one_process<double>(c, 11);
+              ++checked;
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 80);
+  expect_matches_one_process<float>({{26, 32, 12}, 4, Boundary::absorbing, true, {2, 1}, 3, 8}, 7);
+  // At a size where the wavefront's bands run on threads.
+  expect_matches_one_process<double>({{40, 64, 40}, 2, Boundary::periodic, true, {2, 1}, 4, 16}, 8);
+}
+
+TEST(BlockRanks, WavefrontsRefuseWhatTheyCannotStep) {
+  const auto refused = [](const Grid& g, Boundary b, distributed::Split split) {
+    BlockRank<double> r(g, testing::test_params(2, b), split, 0, 1, false);
+    EXPECT_THROW(r.use_wavefront(0), InputError) << g.shape_string();
+  };
+  refused(Grid({16, 12}), Boundary::periodic, {2, 1});
+  refused(Grid({16, 12, 4096}), Boundary::periodic, {1, 2});
+  refused(Grid({16, 12, 8}), Boundary::reflective, {2, 1});
 }
 
 // The negative control: without the exchange the halos go stale and the

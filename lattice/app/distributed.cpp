@@ -9,6 +9,7 @@
 #include <mpi.h>
 #include <sys/prctl.h>
 
+#include "cpu/wavefront.hpp"
 #include "distributed/distributed_backend.hpp"
 #endif
 
@@ -16,6 +17,10 @@ namespace lfm::app {
 namespace {
 
 int session_ranks = 1;
+
+// Rows per band of a cpu_temporal wavefront on each rank: a common choice
+// of its tuner at 256^3 (ranks do not tune).
+[[maybe_unused]] constexpr std::size_t wavefront_band_rows = 32;
 
 // The ranks an MPI launcher (OpenMPI's, or a PMI one such as MPICH's)
 // says this process is one of; 1 when none started it.
@@ -69,17 +74,32 @@ std::function<std::unique_ptr<Backend>(const BackendInfo&)> distributed_backends
     const std::function<void(const std::string&)>& notice) {
   if (session_ranks <= 1) return {};
   return [=](const BackendInfo& info) -> std::unique_ptr<Backend> {
-    if (info.name != "cpu" && info.name != "auto") {
-      throw InputError("--backend " + info.name + ": a distributed run steps every rank with cpu (auto, the " +
-                       "default, chooses it); " + info.name + " runs on one process");
+    const bool wavefront = info.name == "cpu_temporal";
+    if (info.name != "cpu" && info.name != "auto" && !wavefront) {
+      throw InputError("--backend " + info.name + ": a distributed run steps every rank with cpu or cpu_temporal " +
+                       "(auto, the default, chooses cpu); " + info.name + " runs on one process");
     }
+    // The wavefront takes whole planes: by default its ranks hold slabs.
+    const std::string requested =
+        wavefront && args.decomposition.empty() ? std::to_string(session_ranks) : args.decomposition;
     const distributed::Split split =
-        distributed::choose_split(grid, session_ranks, args.decomposition, params, args.exchange_depth);
-    if (notice) {
-      notice("distributed over " +
-             distributed::describe_decomposition(grid, split, params.stencil_order, args.exchange_depth));
+        distributed::choose_split(grid, session_ranks, requested, params, args.exchange_depth);
+    std::optional<std::size_t> band_rows;
+    if (wavefront) {
+      // Bands of 32 rows, where the skew leaves them room (else whole planes).
+      const std::size_t r = static_cast<std::size_t>(params.stencil_order / 2);
+      const bool fit = grid.dims() == 3 &&
+                       cpu::band_count(grid.extent(1), r, args.exchange_depth, wavefront_band_rows, false) > 1;
+      band_rows = fit ? wavefront_band_rows : 0;
     }
-    return std::make_unique<distributed::DistributedBackend>(MPI_COMM_WORLD, args.exchange_depth, split.text());
+    if (notice) {
+      std::string text = "distributed over " + distributed::describe_decomposition(grid, split, params.stencil_order,
+                                                                                  args.exchange_depth);
+      if (band_rows) text += "; " + distributed::describe_wavefront(args.exchange_depth, *band_rows);
+      notice(text);
+    }
+    return std::make_unique<distributed::DistributedBackend>(MPI_COMM_WORLD, args.exchange_depth, requested,
+                                                            band_rows);
   };
 }
 

@@ -135,10 +135,21 @@ void wait_for(const Progress& p, std::size_t count) {
   }
 }
 
+// The row update's arguments for one level, placed in the whole lattice.
+template <class T>
+StepArgs<T> level_args(const T* now, T* prev_out, const T* chi, const Grid& g, const Params& p, PlanePlacement at) {
+  auto a = step_args<T>(now, prev_out, chi, g, p);
+  if (at.n > 0) {
+    a.outer_shift = at.shift;
+    a.outer_n = at.n;
+  }
+  return a;
+}
+
 template <class T, int Order, bool ChiField>
-void update_rows(T* const buffer[2], const T* chi, const State<T>& st, const Params& p, const Shape3& s,
-                 const Visit& v, std::size_t lo, std::size_t hi) {
-  const auto a = step_args<T>(buffer[(v.level + 1) % 2], buffer[v.level % 2], chi, st.grid(), p);
+void update_rows(T* const buffer[2], const T* chi, const State<T>& st, const Params& p, PlanePlacement at,
+                 const Shape3& s, const Visit& v, std::size_t lo, std::size_t hi) {
+  const auto a = level_args<T>(buffer[(v.level + 1) % 2], buffer[v.level % 2], chi, st.grid(), p, at);
   for (std::size_t y = lo; y < hi; ++y) update_row<T, 3, Order, ChiField>(a, v.plane, y < s.ny ? y : y - s.ny);
 }
 
@@ -150,7 +161,8 @@ void update_rows(T* const buffer[2], const T* chi, const State<T>& st, const Par
 // their counters). A thread delayed by another process therefore holds up
 // only the band behind it, and only once that band has caught up.
 template <class T, int Order, bool ChiField>
-void banded_block(State<T>& st, const Params& p, const PlaneSchedule& sched, const Bands& bands) {
+void banded_block(State<T>& st, const Params& p, PlanePlacement at, const PlaneSchedule& sched,
+                  const Bands& bands) {
   const Shape3 s = shape3(st.grid());
   T* const buffer[2] = {st.E.data(), st.E_prev.data()};  // level k lives in buffer[k % 2]
   const T* chi = ChiField ? st.chi_field->data() : nullptr;
@@ -168,7 +180,7 @@ void banded_block(State<T>& st, const Params& p, const PlaneSchedule& sched, con
         if (b > 0) wait_for(progress[b - 1], sched.needs[i]);
         if (last && b > 1) wait_for(progress[0], sched.needs[i]);
         const auto [lo, hi] = bands.at(b, sched.visits[i].level);
-        update_rows<T, Order, ChiField>(buffer, chi, st, p, s, sched.visits[i], lo, hi);
+        update_rows<T, Order, ChiField>(buffer, chi, st, p, at, s, sched.visits[i], lo, hi);
         progress[b].done.store(i + 1, std::memory_order_release);
       }
     }
@@ -180,7 +192,7 @@ void banded_block(State<T>& st, const Params& p, const PlaneSchedule& sched, con
 // planes. Reflective boundaries, which copy whole edge rows and planes
 // after each level, and planes too narrow for bands run this way.
 template <class T, int Order, bool ChiField>
-void plane_block(State<T>& st, const Params& p, const PlaneSchedule& sched) {
+void plane_block(State<T>& st, const Params& p, PlanePlacement at, const PlaneSchedule& sched) {
   const Shape3 s = shape3(st.grid());
   const bool reflective = p.boundary == Boundary::reflective;
   T* const buffer[2] = {st.E.data(), st.E_prev.data()};
@@ -191,7 +203,7 @@ void plane_block(State<T>& st, const Params& p, const PlaneSchedule& sched) {
     if (reflective && (v.plane == 0 || v.plane == s.nz - 1)) {
       reflect_end_plane(out, s, v.plane);
     } else {
-      const auto a = step_args<T>(buffer[(v.level + 1) % 2], out, chi, st.grid(), p);
+      const auto a = level_args<T>(buffer[(v.level + 1) % 2], out, chi, st.grid(), p, at);
 #pragma omp for schedule(static)
       for (std::size_t y = 0; y < s.ny; ++y) update_row<T, 3, Order, ChiField>(a, v.plane, y);
       if (reflective) reflect_in_plane(out, s, 3, v.plane);
@@ -206,7 +218,7 @@ std::size_t band_count(std::size_t ny, std::size_t r, int depth, std::size_t row
 }
 
 template <class T>
-void advance_blocked(State<T>& s, const Params& p, std::int64_t steps, Blocking blocking) {
+void advance_blocked(State<T>& s, const Params& p, std::int64_t steps, Blocking blocking, PlanePlacement at) {
   const std::size_t nz = s.grid().extent(0), ny = s.grid().extent(1);
   const auto r = static_cast<std::size_t>(p.stencil_radius());
   const bool reflective = p.boundary == Boundary::reflective;
@@ -222,9 +234,9 @@ void advance_blocked(State<T>& s, const Params& p, std::int64_t steps, Blocking 
       constexpr int order = decltype(o)::value;
       constexpr bool chi_field = decltype(c)::value;
       if (bands.count > 1) {
-        banded_block<T, order, chi_field>(s, p, levels == depth ? full : partial, bands);
+        banded_block<T, order, chi_field>(s, p, at, levels == depth ? full : partial, bands);
       } else {
-        plane_block<T, order, chi_field>(s, p, levels == depth ? full : partial);
+        plane_block<T, order, chi_field>(s, p, at, levels == depth ? full : partial);
       }
     });
     // Level `levels` is the newest: it is in E when that count is even.
@@ -233,7 +245,7 @@ void advance_blocked(State<T>& s, const Params& p, std::int64_t steps, Blocking 
   }
 }
 
-template void advance_blocked(State<double>&, const Params&, std::int64_t, Blocking);
-template void advance_blocked(State<float>&, const Params&, std::int64_t, Blocking);
+template void advance_blocked(State<double>&, const Params&, std::int64_t, Blocking, PlanePlacement);
+template void advance_blocked(State<float>&, const Params&, std::int64_t, Blocking, PlanePlacement);
 
 }  // namespace lfm::cpu

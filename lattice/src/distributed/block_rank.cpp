@@ -185,8 +185,32 @@ void BlockRank<T>::sweep(std::size_t lo, std::size_t hi, std::size_t row_lo, std
 }
 
 template <class T>
+void BlockRank<T>::use_wavefront(std::size_t band_rows) {
+  const std::string why = "cpu_temporal on each rank ";
+  if (whole_.dims() != 3) throw InputError(why + "needs a 3D lattice; step a 2D one with cpu");
+  if (row_halo_ > 0) {
+    throw InputError(why + "needs slabs of axis 0 (its bands wrap around axis 1); split axis 0 alone, e.g. " +
+                     std::to_string(split_.ranks()) + "x1x1");
+  }
+  if (params_.boundary == Boundary::reflective) {
+    throw InputError(why + "cannot take reflective faces (they lie inside its padded slab); step them with cpu");
+  }
+  const auto r = static_cast<std::size_t>(params_.stencil_order / 2);
+  if (local_.grid().extent(0) < 4 * r + 2) {
+    throw InputError(why + "needs at least " + std::to_string(4 * r + 2) + " padded slices per rank; use fewer ranks");
+  }
+  wavefront_ = Blocking{depth_, band_rows};
+}
+
+template <class T>
 void BlockRank<T>::advance(int steps) {
   if (steps < 0 || steps > depth_) throw InputError("a block is 0 to " + std::to_string(depth_) + " steps");
+  if (wavefront_) {
+    // Padded slice i is whole slice i + owned begin − halo: the absorbing band's place.
+    cpu::advance_blocked(local_, params_, steps, *wavefront_,
+                         {static_cast<long>(owned_.begin) - static_cast<long>(halo_), whole_.extent(0)});
+    return;
+  }
   const std::size_t r = static_cast<std::size_t>(params_.stencil_order / 2);
   const std::size_t slices = owned_.size() + 2 * halo_, rows = padded_rows();
   for (std::size_t j = 1; j <= static_cast<std::size_t>(steps); ++j) {
@@ -200,7 +224,9 @@ void BlockRank<T>::advance(int steps) {
 template <class T>
 void BlockRank<T>::advance_block(const std::function<void(const Transfers&)>& start,
                                  const std::function<void()>& progress) {
-  if (row_halo_ > 0) throw std::logic_error("advance_block: the rows are split, exchange after the block instead");
+  if (row_halo_ > 0 || wavefront_) {
+    throw std::logic_error("advance_block: rows split or a wavefront, exchange after the block instead");
+  }
   advance(depth_ - 1);
   const std::size_t r = static_cast<std::size_t>(params_.stencil_order / 2), d = halo_, n = owned_.size();
   const std::size_t cells = slice_cells();

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "cpu/diagnostic_partials.hpp"
+#include "cpu/wavefront.hpp"
 #include "distributed/decomposition.hpp"
 #include "lattice/blowup.hpp"
 #include "lattice/state.hpp"
@@ -58,6 +59,14 @@ class BlockRank {
 
   // `steps` ≤ depth() steps from fresh halos.
   void advance(int steps);
+
+  // From now on each block is one pass of cpu_temporal's wavefront, depth()
+  // steps deep, in bands of `band_rows` rows (0: whole planes), instead of
+  // a sweep per step. The wavefront takes whole planes and copies
+  // reflective faces at its own end planes, so it needs a 3D lattice in
+  // slabs (rows unsplit) that is not reflective; throws InputError otherwise.
+  void use_wavefront(std::size_t band_rows);
+  bool wavefront() const { return wavefront_.has_value(); }
 
   // What the exchange after a whole block moves for one field: `slices`
   // slices from send_down into the lower neighbour's upper_halo and from
@@ -114,6 +123,7 @@ class BlockRank {
   SliceRange owned_, rows_;
   std::size_t halo_, row_halo_;
   int depth_;
+  std::optional<Blocking> wavefront_;
   State<T> local_;
 
   // One step of padded slices [lo, hi) × rows [row_lo, row_hi) (not yet swapped in).

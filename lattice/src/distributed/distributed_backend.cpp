@@ -31,6 +31,8 @@ struct SetUp {
   int depth;
   int chi_field;
   Split split;
+  int wavefront;  // 1: each block is a wavefront in bands of wavefront_rows
+  std::size_t wavefront_rows;
 };
 static_assert(std::is_trivially_copyable_v<SetUp>, "broadcast as bytes between ranks of one build");
 
@@ -87,6 +89,11 @@ std::string describe_decomposition(const Grid& g, Split split, int stencil_order
                                                   sizes(true) + " rows of axis 1)";
   return ranks + parts + ", halos of " + std::to_string(halo) + (halo == 1 ? " slice" : " slices") +
          ", exchanged every " + (depth == 1 ? std::string("step") : std::to_string(depth) + " steps");
+}
+
+std::string describe_wavefront(int depth, std::size_t band_rows) {
+  return "each rank steps a block as one cpu_temporal wavefront " + std::to_string(depth) + " steps deep, " +
+         (band_rows ? "in bands of " + std::to_string(band_rows) + " rows" : std::string("in whole planes"));
 }
 
 namespace {
@@ -158,8 +165,9 @@ Split choose_split(const Grid& g, int ranks, const std::string& requested, const
   return split;
 }
 
-DistributedBackend::DistributedBackend(MPI_Comm comm, int depth, std::string decomposition)
-    : comm_(comm), depth_(std::max(depth, 1)), requested_(std::move(decomposition)) {}
+DistributedBackend::DistributedBackend(MPI_Comm comm, int depth, std::string decomposition,
+                                       std::optional<std::size_t> wavefront_rows)
+    : comm_(comm), depth_(std::max(depth, 1)), requested_(std::move(decomposition)), wavefront_rows_(wavefront_rows) {}
 
 DistributedBackend::~DistributedBackend() = default;
 
@@ -167,15 +175,18 @@ template <class T>
 void DistributedBackend::set_up(const State<T>& s, const Params& p) {
   const Grid& g = s.grid();
   const Split split = choose_split(g, size_of(comm_), requested_, p, depth_);
+  // Refusals come before the first broadcast, while the workers still wait for a command.
+  auto rank = std::make_unique<BlockRank<T>>(g, p, split, 0, depth_, s.chi_field.has_value());
+  if (wavefront_rows_) rank->use_wavefront(*wavefront_rows_);
   Command c{Kind::set_up, 0, 0};
   broadcast(c, comm_);
   SetUp up{p, {g.extent(0), g.dims() > 1 ? g.extent(1) : 1, g.dims() > 2 ? g.extent(2) : 1}, g.dims(), depth_,
-           s.chi_field ? 1 : 0, split};
+           s.chi_field ? 1 : 0, split, wavefront_rows_ ? 1 : 0, wavefront_rows_.value_or(0)};
   broadcast(up, comm_);
-  auto rank = std::make_unique<BlockRank<T>>(g, p, split, 0, depth_, s.chi_field.has_value());
   scatter_state(*rank, &s, comm_);
   rank_ = std::move(rank);
   decomposition_ = describe_decomposition(g, split, p.stencil_order, depth_);
+  if (wavefront_rows_) decomposition_ += "; " + describe_wavefront(depth_, *wavefront_rows_);
   stale_ = false;
 }
 
@@ -242,6 +253,7 @@ int run_worker(MPI_Comm comm) {
         const auto make = [&](auto zero) {
           using T = decltype(zero);
           auto r = std::make_unique<BlockRank<T>>(g, params, up.split, rank_of(comm), up.depth, up.chi_field);
+          if (up.wavefront) r->use_wavefront(up.wavefront_rows);
           scatter_state<T>(*r, nullptr, comm);
           rank = std::move(r);
         };

@@ -28,8 +28,12 @@ using AnyRank = std::variant<std::monostate, std::unique_ptr<BlockRank<double>>,
 class DistributedBackend final : public Backend {
  public:
   // `depth`: steps between halo exchanges (0 chooses 1); `decomposition`:
-  // as choose_split takes it, applied to the grid of the state it gets.
-  DistributedBackend(MPI_Comm comm, int depth, std::string decomposition);
+  // as choose_split takes it, applied to the grid of the state it gets;
+  // `wavefront_rows`: step each block as one cpu_temporal wavefront in
+  // bands of these rows (0: whole planes; BlockRank::use_wavefront says
+  // what it needs), else `cpu`'s sweep per step.
+  DistributedBackend(MPI_Comm comm, int depth, std::string decomposition,
+                     std::optional<std::size_t> wavefront_rows = std::nullopt);
   ~DistributedBackend() override;
 
   void advance(State<double>& s, const Params& p, std::int64_t steps) override;
@@ -51,6 +55,7 @@ class DistributedBackend final : public Backend {
   int depth_;
   std::string requested_;
   std::string decomposition_;
+  std::optional<std::size_t> wavefront_rows_;
   AnyRank rank_;
   bool stale_ = false;  // the root's state is behind the ranks'
 };
@@ -67,6 +72,8 @@ Split choose_split(const Grid& g, int ranks, const std::string& requested, const
 // exchanged every step", or with rows split "4 ranks (2x2x1 blocks: 128,
 // 128 slices of axis 0 by 128, 128 rows of axis 1), …".
 std::string describe_decomposition(const Grid& g, Split split, int stencil_order, int depth);
+// "each rank steps a block as one cpu_temporal wavefront 4 steps deep, in bands of 32 rows".
+std::string describe_wavefront(int depth, std::size_t band_rows);
 
 // What every rank but the root runs until the root's job ends (it calls
 // end_workers, also when it fails): returns 0, or throws on an MPI error.

@@ -118,7 +118,7 @@ void exchange_halos(BlockRank<T>& rank, MPI_Comm comm) {
 
 template <class T>
 void advance(BlockRank<T>& rank, std::int64_t steps, MPI_Comm comm) {
-  if (rank.row_halo() > 0) {  // blocks of slices × rows: exchange after each block
+  if (rank.row_halo() > 0 || rank.wavefront()) {  // blocks of slices × rows, or wavefronts: exchange after each
     for (; steps > 0; steps -= rank.depth()) {
       rank.advance(static_cast<int>(std::min<std::int64_t>(steps, rank.depth())));
       exchange_halos(rank, comm);
