@@ -18,8 +18,11 @@ namespace {
 
 int session_ranks = 1;
 
-// Rows per band of a cpu_temporal wavefront on each rank: a common choice
-// of its tuner at 256^3 (ranks do not tune).
+// A cpu_temporal wavefront on each rank, unless --exchange-depth says
+// otherwise: 8 steps deep where the slabs hold halos that deep (else the
+// deepest they hold), in bands of 32 rows: common choices of its tuner at
+// 256^3 (ranks do not tune).
+[[maybe_unused]] constexpr int wavefront_depth = 8;
 [[maybe_unused]] constexpr std::size_t wavefront_band_rows = 32;
 
 // The ranks an MPI launcher (OpenMPI's, or a PMI one such as MPICH's)
@@ -82,24 +85,26 @@ std::function<std::unique_ptr<Backend>(const BackendInfo&)> distributed_backends
     // The wavefront takes whole planes: by default its ranks hold slabs.
     const std::string requested =
         wavefront && args.decomposition.empty() ? std::to_string(session_ranks) : args.decomposition;
-    const distributed::Split split =
-        distributed::choose_split(grid, session_ranks, requested, params, args.exchange_depth);
+    const int depth = args.exchange_depth > 0 ? args.exchange_depth
+                      : wavefront ? std::max(1, distributed::deepest_depth(grid.extent(0), session_ranks,
+                                                                           params.stencil_order, wavefront_depth,
+                                                                           params.boundary == Boundary::reflective))
+                                  : 1;
+    const distributed::Split split = distributed::choose_split(grid, session_ranks, requested, params, depth);
     std::optional<std::size_t> band_rows;
     if (wavefront) {
       // Bands of 32 rows, where the skew leaves them room (else whole planes).
       const std::size_t r = static_cast<std::size_t>(params.stencil_order / 2);
-      const bool fit = grid.dims() == 3 &&
-                       cpu::band_count(grid.extent(1), r, args.exchange_depth, wavefront_band_rows, false) > 1;
+      const bool fit = grid.dims() == 3 && cpu::band_count(grid.extent(1), r, depth, wavefront_band_rows, false) > 1;
       band_rows = fit ? wavefront_band_rows : 0;
     }
     if (notice) {
-      std::string text = "distributed over " + distributed::describe_decomposition(grid, split, params.stencil_order,
-                                                                                  args.exchange_depth);
-      if (band_rows) text += "; " + distributed::describe_wavefront(args.exchange_depth, *band_rows);
+      std::string text =
+          "distributed over " + distributed::describe_decomposition(grid, split, params.stencil_order, depth);
+      if (band_rows) text += "; " + distributed::describe_wavefront(depth, *band_rows);
       notice(text);
     }
-    return std::make_unique<distributed::DistributedBackend>(MPI_COMM_WORLD, args.exchange_depth, requested,
-                                                            band_rows);
+    return std::make_unique<distributed::DistributedBackend>(MPI_COMM_WORLD, depth, requested, band_rows);
   };
 }
 

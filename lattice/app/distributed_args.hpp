@@ -6,7 +6,7 @@
 namespace lfm::app {
 
 struct DistributedArgs {
-  int exchange_depth = 1;     // steps between halo exchanges
+  int exchange_depth = 0;     // steps between halo exchanges; 0: chosen (distributed.hpp)
   std::string decomposition;  // ranks along each axis ("4x2x1"); empty: chosen
 };
 

@@ -114,7 +114,8 @@ TEST_F(DistributedCli, BlocksOfSlicesByRowsAreBitIdentical) {
 }
 
 // cpu_temporal on each rank: one wavefront per block, in bands of 32 rows
-// at 64³ (whole planes at 40³), absorbing faces, a χ field.
+// at 64³ (whole planes at 40³), absorbing faces, a χ field, and the depth
+// it takes when none is given.
 TEST_F(DistributedCli, WavefrontsOnEachRankAreBitIdentical) {
   expect_matches_one_process(3, {"run", "wave_packet", "--n", "64", "--steps", "22", "--diagnostics-every", "4"},
                              {"--backend", "cpu_temporal", "--exchange-depth", "4"});
@@ -124,6 +125,10 @@ TEST_F(DistributedCli, WavefrontsOnEachRankAreBitIdentical) {
                                  "boundary=absorbing", "--set", "stencil_order=4"},
                              {"--backend", "cpu_temporal", "--exchange-depth", "3"});
   EXPECT_NE(testing::read_file(dir / "many2" / "summary.json").find("wavefront 3 steps deep, in whole planes"),
+            std::string::npos);
+  // Without --exchange-depth: 8 steps deep, where 16 slices per rank hold it.
+  expect_matches_one_process(4, {"run", "wave_packet", "--n", "64", "--steps", "20"}, {"--backend", "cpu_temporal"});
+  EXPECT_NE(testing::read_file(dir / "many4" / "summary.json").find("wavefront 8 steps deep, in bands of 32 rows"),
             std::string::npos);
 }
 
