@@ -9,7 +9,6 @@
 #include <mpi.h>
 #include <sys/prctl.h>
 
-#include "cpu/wavefront.hpp"
 #include "distributed/distributed_backend.hpp"
 #endif
 
@@ -17,13 +16,6 @@ namespace lfm::app {
 namespace {
 
 int session_ranks = 1;
-
-// A cpu_temporal wavefront on each rank, unless --exchange-depth says
-// otherwise: 8 steps deep where the slabs hold halos that deep (else the
-// deepest they hold), in bands of 32 rows: common choices of its tuner at
-// 256^3 (ranks do not tune).
-[[maybe_unused]] constexpr int wavefront_depth = 8;
-[[maybe_unused]] constexpr std::size_t wavefront_band_rows = 32;
 
 // The ranks an MPI launcher (OpenMPI's, or a PMI one such as MPICH's)
 // says this process is one of; 1 when none started it.
@@ -72,6 +64,26 @@ int MpiSession::serve() {
   }
 }
 
+namespace {
+
+// A cpu_temporal wavefront on each rank, unless --exchange-depth says
+// otherwise: 8 steps deep where the slabs hold halos that deep (else the
+// deepest they hold), in bands of 32 rows: common choices of its tuner at
+// 256^3 (ranks do not tune).
+constexpr int wavefront_depth = 8;
+constexpr std::size_t wavefront_band_rows = 32;
+
+// Steps between exchanges: the user's, else 1 for cpu and the wavefront's
+// depth where the slabs of axis 0 hold it.
+int exchange_depth(const DistributedArgs& args, bool wavefront, const Grid& grid, const Params& params) {
+  if (args.exchange_depth > 0) return args.exchange_depth;
+  if (!wavefront) return 1;
+  return std::max(1, distributed::deepest_depth(grid.extent(0), session_ranks, params.stencil_order, wavefront_depth,
+                                                params.boundary == Boundary::reflective));
+}
+
+}  // namespace
+
 std::function<std::unique_ptr<Backend>(const BackendInfo&)> distributed_backends(
     const DistributedArgs& args, const Grid& grid, const Params& params,
     const std::function<void(const std::string&)>& notice) {
@@ -85,23 +97,14 @@ std::function<std::unique_ptr<Backend>(const BackendInfo&)> distributed_backends
     // The wavefront takes whole planes: by default its ranks hold slabs.
     const std::string requested =
         wavefront && args.decomposition.empty() ? std::to_string(session_ranks) : args.decomposition;
-    const int depth = args.exchange_depth > 0 ? args.exchange_depth
-                      : wavefront ? std::max(1, distributed::deepest_depth(grid.extent(0), session_ranks,
-                                                                           params.stencil_order, wavefront_depth,
-                                                                           params.boundary == Boundary::reflective))
-                                  : 1;
+    const int depth = exchange_depth(args, wavefront, grid, params);
     const distributed::Split split = distributed::choose_split(grid, session_ranks, requested, params, depth);
-    std::optional<std::size_t> band_rows;
-    if (wavefront) {
-      // Bands of 32 rows, where the skew leaves them room (else whole planes).
-      const std::size_t r = static_cast<std::size_t>(params.stencil_order / 2);
-      const bool fit = grid.dims() == 3 && cpu::band_count(grid.extent(1), r, depth, wavefront_band_rows, false) > 1;
-      band_rows = fit ? wavefront_band_rows : 0;
-    }
+    const std::optional<std::size_t> band_rows =
+        wavefront ? std::optional<std::size_t>(wavefront_band_rows) : std::nullopt;
     if (notice) {
       std::string text =
           "distributed over " + distributed::describe_decomposition(grid, split, params.stencil_order, depth);
-      if (band_rows) text += "; " + distributed::describe_wavefront(depth, *band_rows);
+      if (band_rows) text += "; " + distributed::describe_wavefront(grid, params, depth, *band_rows);
       notice(text);
     }
     return std::make_unique<distributed::DistributedBackend>(MPI_COMM_WORLD, depth, requested, band_rows);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cpu/diagnostic_partials.hpp"
+#include "cpu/wavefront.hpp"
 #include "distributed/mpi_blocks.hpp"
 #include "lattice/error.hpp"
 
@@ -91,9 +92,12 @@ std::string describe_decomposition(const Grid& g, Split split, int stencil_order
          ", exchanged every " + (depth == 1 ? std::string("step") : std::to_string(depth) + " steps");
 }
 
-std::string describe_wavefront(int depth, std::size_t band_rows) {
+std::string describe_wavefront(const Grid& g, const Params& p, int depth, std::size_t band_rows) {
+  // The wavefront keeps whole planes where the skew leaves bands no room.
+  const auto r = static_cast<std::size_t>(p.stencil_order / 2);
+  const bool bands = g.dims() == 3 && cpu::band_count(g.extent(1), r, depth, band_rows, false) > 1;
   return "each rank steps a block as one cpu_temporal wavefront " + std::to_string(depth) + " steps deep, " +
-         (band_rows ? "in bands of " + std::to_string(band_rows) + " rows" : std::string("in whole planes"));
+         (bands ? "in bands of " + std::to_string(band_rows) + " rows" : std::string("in whole planes"));
 }
 
 namespace {
@@ -186,7 +190,7 @@ void DistributedBackend::set_up(const State<T>& s, const Params& p) {
   scatter_state(*rank, &s, comm_);
   rank_ = std::move(rank);
   decomposition_ = describe_decomposition(g, split, p.stencil_order, depth_);
-  if (wavefront_rows_) decomposition_ += "; " + describe_wavefront(depth_, *wavefront_rows_);
+  if (wavefront_rows_) decomposition_ += "; " + describe_wavefront(g, p, depth_, *wavefront_rows_);
   stale_ = false;
 }
 

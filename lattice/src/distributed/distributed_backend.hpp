@@ -30,8 +30,8 @@ class DistributedBackend final : public Backend {
   // `depth`: steps between halo exchanges (0 chooses 1); `decomposition`:
   // as choose_split takes it, applied to the grid of the state it gets;
   // `wavefront_rows`: step each block as one cpu_temporal wavefront in
-  // bands of these rows (0: whole planes; BlockRank::use_wavefront says
-  // what it needs), else `cpu`'s sweep per step.
+  // bands of these rows where they fit, else in whole planes (0: always;
+  // BlockRank::use_wavefront says what it needs), else `cpu`'s sweep per step.
   DistributedBackend(MPI_Comm comm, int depth, std::string decomposition,
                      std::optional<std::size_t> wavefront_rows = std::nullopt);
   ~DistributedBackend() override;
@@ -72,8 +72,10 @@ Split choose_split(const Grid& g, int ranks, const std::string& requested, const
 // exchanged every step", or with rows split "4 ranks (2x2x1 blocks: 128,
 // 128 slices of axis 0 by 128, 128 rows of axis 1), …".
 std::string describe_decomposition(const Grid& g, Split split, int stencil_order, int depth);
-// "each rank steps a block as one cpu_temporal wavefront 4 steps deep, in bands of 32 rows".
-std::string describe_wavefront(int depth, std::size_t band_rows);
+// "each rank steps a block as one cpu_temporal wavefront 4 steps deep, in
+// bands of 32 rows" ("in whole planes" where g's planes leave bands of
+// band_rows no room at that depth, as the wavefront then takes them).
+std::string describe_wavefront(const Grid& g, const Params& p, int depth, std::size_t band_rows);
 
 // What every rank but the root runs until the root's job ends (it calls
 // end_workers, also when it fails): returns 0, or throws on an MPI error.
