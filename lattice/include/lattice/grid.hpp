@@ -27,6 +27,10 @@ class Grid {
   // "64x64x64": how a shape is printed in messages and tables.
   std::string shape_string() const;
 
+  // Whether a pass over every cell is worth OpenMP threads: from 32768
+  // cells on (below that, waking the team costs more than it saves).
+  bool worth_threads() const { return cells_ >= 32768; }
+
   // Coordinates of flat index i (entries past dims() are 0).
   Index coords(std::size_t i) const;
   std::size_t flat(const Index& c) const;

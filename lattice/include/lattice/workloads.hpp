@@ -24,7 +24,9 @@ const std::vector<std::string>& workload_names();
 // 1..3 or n too small for the stencil.
 Problem make_workload(std::string_view name, int dims, std::size_t n, Precision precision);
 
-// The initial pair is built in float64 and converted to the run's precision.
+// The initial pair is built in float64 and converted to the run's precision
+// (a float64 state given as an rvalue moves into the result uncopied).
 AnyState to_precision(const State<double>& s, Precision precision);
+AnyState to_precision(State<double>&& s, Precision precision);
 
 }  // namespace lfm

@@ -21,7 +21,7 @@ double sum_over_cells(const Grid& g, F&& f) {
   const std::size_t n1 = g.dims() > 1 ? g.extent(1) : 1;
   const std::size_t n2 = g.dims() > 2 ? g.extent(2) : 1;
   std::vector<double> partial(n0, 0.0);
-#pragma omp parallel for schedule(static) if (g.cells() >= 32768)
+#pragma omp parallel for schedule(static) if (g.worth_threads())
   for (std::size_t i0 = 0; i0 < n0; ++i0) {
     Grid::Index c{i0, 0, 0};
     std::size_t i = i0 * n1 * n2;

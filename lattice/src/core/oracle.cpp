@@ -51,7 +51,7 @@ void transform_axis(std::vector<Complex>& data, const Grid& g, int axis, int sig
   const Plan full = plan_lines(n, static_cast<int>(batch), stride, distance, buf, sign);
   const Plan last = plan_lines(n, static_cast<int>(rest), stride, distance, buf, sign);
   const auto tasks = static_cast<std::ptrdiff_t>(blocks * batches);
-#pragma omp parallel for schedule(static) if (g.cells() >= 32768)
+#pragma omp parallel for schedule(static) if (g.worth_threads())
   for (std::ptrdiff_t t = 0; t < tasks; ++t) {
     const std::size_t block = static_cast<std::size_t>(t) / batches;
     const std::size_t b = static_cast<std::size_t>(t) % batches;
@@ -93,6 +93,13 @@ std::vector<std::vector<double>> axis_symbols(const Params& p, const Grid& g) {
   return t;
 }
 
+// The symbol of the mode at cell c: its axes' table entries.
+double mode_symbol(const std::vector<std::vector<double>>& symbols, const Grid::Index& c) {
+  double lambda = 0;
+  for (std::size_t a = 0; a < symbols.size(); ++a) lambda += symbols[a][c[a]];
+  return lambda;
+}
+
 }  // namespace
 
 double laplacian_symbol(const Params& p, const Grid& g, const std::vector<long>& m) {
@@ -124,11 +131,9 @@ void exact_advance(State<double>& s, const Params& p, std::int64_t steps) {
   const auto symbols = axis_symbols(p, g);
   const auto cells = static_cast<std::ptrdiff_t>(g.cells());
   // Each mode is its own recurrence, so threads change no value.
-#pragma omp parallel for schedule(static) if (cells >= 32768)
+#pragma omp parallel for schedule(static) if (g.worth_threads())
   for (std::ptrdiff_t i = 0; i < cells; ++i) {
-    const Grid::Index c = g.coords(static_cast<std::size_t>(i));
-    double lambda = 0;
-    for (int a = 0; a < g.dims(); ++a) lambda += symbols[a][c[a]];
+    const double lambda = mode_symbol(symbols, g.coords(static_cast<std::size_t>(i)));
     const double growth = 2 - p.gamma_damp - p.dt * p.dt * (p.c2() * lambda + p.chi * p.chi);
     Complex now = a_now[i], old = a_old[i];
     for (std::int64_t n = 0; n < steps; ++n) {
@@ -143,7 +148,7 @@ void exact_advance(State<double>& s, const Params& p, std::int64_t steps) {
   transform(a_now, g, FFTW_BACKWARD);
   transform(a_old, g, FFTW_BACKWARD);
   const double scale = 1.0 / static_cast<double>(g.cells());
-#pragma omp parallel for schedule(static) if (cells >= 32768)
+#pragma omp parallel for schedule(static) if (g.worth_threads())
   for (std::ptrdiff_t i = 0; i < cells; ++i) {
     s.E[i] = a_now[i].real() * scale;
     s.E_prev[i] = a_old[i].real() * scale;
@@ -157,7 +162,7 @@ State<double> travelling_wave(const Grid& g, const Params& p,
   State<double> s{Field<double>(g), Field<double>(g), std::nullopt, 0};
   std::vector<Complex> wave(g.cells());
   // Cell by cell and independent, so threads change no value.
-#pragma omp parallel for schedule(static) if (cells >= 32768)
+#pragma omp parallel for schedule(static) if (g.worth_threads())
   for (std::ptrdiff_t i = 0; i < cells; ++i) {
     wave[i] = psi(g.coords(static_cast<std::size_t>(i)));
     s.E[i] = wave[i].real();
@@ -165,17 +170,15 @@ State<double> travelling_wave(const Grid& g, const Params& p,
   transform(wave, g, FFTW_FORWARD);
   const auto symbols = axis_symbols(p, g);
   const double chi2 = p.chi * p.chi;
-#pragma omp parallel for schedule(static) if (cells >= 32768)
+#pragma omp parallel for schedule(static) if (g.worth_threads())
   for (std::ptrdiff_t i = 0; i < cells; ++i) {
-    const Grid::Index c = g.coords(static_cast<std::size_t>(i));
-    double lambda = 0;
-    for (int a = 0; a < g.dims(); ++a) lambda += symbols[a][c[a]];
+    const double lambda = mode_symbol(symbols, g.coords(static_cast<std::size_t>(i)));
     // e^{i(k·x − ωt)} at t = −Δt, ω from discrete_omega's formula.
     const double omega = 2 / p.dt * std::asin(p.dt * std::sqrt(p.c2() * lambda + chi2) / 2);
     wave[i] *= std::polar(1.0 / static_cast<double>(g.cells()), omega * p.dt);
   }
   transform(wave, g, FFTW_BACKWARD);
-#pragma omp parallel for schedule(static) if (cells >= 32768)
+#pragma omp parallel for schedule(static) if (g.worth_threads())
   for (std::ptrdiff_t i = 0; i < cells; ++i) s.E_prev[i] = wave[i].real();
   return s;
 }

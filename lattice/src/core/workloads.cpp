@@ -39,15 +39,13 @@ double squared_norm(const std::array<double, 3>& r) {
   return r[0] * r[0] + r[1] * r[1] + r[2] * r[2];
 }
 
-// Cells are independent, so the threads that fill them change no value.
-bool threaded(const Grid& g) { return g.cells() >= 32768; }
-
-// Fills E and E_prev from a closed form f(r, t) at t = 0 and t = −dt.
+// Fills E and E_prev from a closed form f(r, t) at t = 0 and t = −dt; cells
+// are independent, so the threads that fill them change no value.
 State<double> sample(const Grid& g, const Params& p,
                      const std::function<double(const Grid::Index&, double)>& f) {
   State<double> s{Field<double>(g), Field<double>(g), std::nullopt, 0};
   const auto cells = static_cast<std::ptrdiff_t>(g.cells());
-#pragma omp parallel for schedule(static) if (threaded(g))
+#pragma omp parallel for schedule(static) if (g.worth_threads())
   for (std::ptrdiff_t i = 0; i < cells; ++i) {
     const Grid::Index c = g.coords(static_cast<std::size_t>(i));
     s.E[i] = f(c, 0.0);
@@ -120,7 +118,7 @@ State<double> gravity_well(const Grid& g, Params& p, std::size_t n) {
   });
   Field<double> chi(g);
   const auto cells = static_cast<std::ptrdiff_t>(g.cells());
-#pragma omp parallel for schedule(static) if (threaded(g))
+#pragma omp parallel for schedule(static) if (g.worth_threads())
   for (std::ptrdiff_t i = 0; i < cells; ++i) {
     const double r2 = squared_norm(from_centre(g, g.coords(static_cast<std::size_t>(i)), p.dx));
     chi[i] = 0.5 * (1 - 0.6 * std::exp(-r2 / (2 * s * s)));
@@ -157,6 +155,11 @@ AnyState to_precision(const State<double>& s, Precision precision) {
   return s;
 }
 
+AnyState to_precision(State<double>&& s, Precision precision) {
+  if (precision == Precision::float32) return convert_state<float>(s);
+  return std::move(s);
+}
+
 Problem make_workload(std::string_view name, int dims, std::size_t n, Precision precision) {
   const auto& table = makers();
   const auto it = std::find_if(table.begin(), table.end(),
@@ -174,9 +177,9 @@ Problem make_workload(std::string_view name, int dims, std::size_t n, Precision 
   }
   Params p = standard_params(precision);
   const Grid g(std::vector<std::size_t>(static_cast<std::size_t>(dims), n));
+  // The maker sets its own parameters (χ) in p before p is copied.
   State<double> initial = it->second(g, p, n);
-  if (precision == Precision::float32) return Problem{it->first, p, convert_state<float>(initial)};
-  return Problem{it->first, p, std::move(initial)};
+  return Problem{it->first, p, to_precision(std::move(initial), precision)};
 }
 
 }  // namespace lfm
