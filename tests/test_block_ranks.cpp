@@ -12,6 +12,7 @@
 #include <cstring>
 #include <optional>
 #include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,37 +30,51 @@ namespace {
 using distributed::BlockRank;
 using testing::same_bits;
 
-// Slice halos from the neighbours along axis 0, then (when the rows are
-// split, and `rows` asks for it) the row halos of every padded slice from
-// the neighbours along axis 1, corners included, as the MPI exchange does.
+// Every rank's halos from the whole lattice that the ranks' owned cells
+// make up: the slice halos, and (when the rows are split, and `rows` asks
+// for it) the row halos, corners included.
 template <class T>
 void exchange(std::vector<BlockRank<T>>& ranks, bool rows = true) {
-  const int P = static_cast<int>(ranks.size());
-  const distributed::Split split = ranks.front().split();
-  for (int r = 0; r < P; ++r) {
-    BlockRank<T>& down = ranks[distributed::neighbour(split, r, false, -1)];
-    BlockRank<T>& up = ranks[distributed::neighbour(split, r, false, 1)];
-    const std::size_t bytes = ranks[r].block_cells() * sizeof(T);
-    for (auto level : {&State<T>::E, &State<T>::E_prev}) {
-      std::memcpy(ranks[r].blocks(ranks[r].local().*level).lower_halo, down.blocks(down.local().*level).last_owned,
-                  bytes);
-      std::memcpy(ranks[r].blocks(ranks[r].local().*level).upper_halo, up.blocks(up.local().*level).first_owned,
-                  bytes);
+  State<T> whole{Field<T>(ranks.front().whole()), Field<T>(ranks.front().whole())};
+  for (const auto& r : ranks) r.store(whole);
+  const Grid& g = whole.grid();
+  const std::size_t n = g.extent(0), n1 = g.dims() == 3 ? g.extent(1) : 1, nx = ranks.front().row_cells();
+  for (auto& r : ranks) {
+    const std::size_t h = r.halo(), rh = r.row_halo();
+    for (std::size_t i = 0; i < r.owned().size() + 2 * h; ++i) {
+      for (std::size_t j = 0; j < r.padded_rows(); ++j) {
+        const bool in_halo = i < h || i >= h + r.owned().size() ||
+                             (rows && (j < rh || j >= rh + r.owned_rows().size()));
+        if (!in_halo) continue;
+        const std::size_t z = (r.owned().begin + n * h + i - h) % n, y = (r.owned_rows().begin + n1 * rh + j - rh) % n1;
+        for (auto level : {&State<T>::E, &State<T>::E_prev}) {
+          std::memcpy((r.local().*level).data() + (i * r.padded_rows() + j) * nx,
+                      (whole.*level).data() + (z * n1 + y) * nx, nx * sizeof(T));
+        }
+      }
     }
   }
-  if (!rows || ranks.front().row_halo() == 0) return;
-  for (int r = 0; r < P; ++r) {
-    BlockRank<T>& down = ranks[distributed::neighbour(split, r, true, -1)];
-    BlockRank<T>& up = ranks[distributed::neighbour(split, r, true, 1)];
-    const std::size_t bytes = ranks[r].row_block_cells() * sizeof(T);
-    const std::size_t slices = ranks[r].local().grid().extent(0);
-    for (auto level : {&State<T>::E, &State<T>::E_prev}) {
-      const auto mine = ranks[r].row_blocks(ranks[r].local().*level);
-      const auto below = down.row_blocks(down.local().*level), above = up.row_blocks(up.local().*level);
-      for (std::size_t i = 0; i < slices; ++i) {  // each rank's padded slices are its own size
-        std::memcpy(mine.lower_halo + i * ranks[r].slice_cells(), below.last_owned + i * down.slice_cells(), bytes);
-        std::memcpy(mine.upper_halo + i * ranks[r].slice_cells(), above.first_owned + i * up.slice_cells(), bytes);
-      }
+}
+
+// A region of a rank's padded field, as a flat copy and back.
+template <class T>
+std::vector<T> pack(const BlockRank<T>& r, const T* base, const typename BlockRank<T>::Region& at) {
+  std::vector<T> out;
+  for (std::size_t i = at.slices.begin; i < at.slices.end; ++i) {
+    for (std::size_t j = at.rows.begin; j < at.rows.end; ++j) {
+      const T* row = base + (i * r.padded_rows() + j) * r.row_cells();
+      out.insert(out.end(), row, row + r.row_cells());
+    }
+  }
+  return out;
+}
+template <class T>
+void unpack(const BlockRank<T>& r, const std::vector<T>& from, T* base, const typename BlockRank<T>::Region& at) {
+  ASSERT_EQ(from.size(), at.slices.size() * at.rows.size() * r.row_cells()) << "a message of the wrong size";
+  const T* cell = from.data();
+  for (std::size_t i = at.slices.begin; i < at.slices.end; ++i) {
+    for (std::size_t j = at.rows.begin; j < at.rows.end; ++j, cell += r.row_cells()) {
+      std::memcpy(base + (i * r.padded_rows() + j) * r.row_cells(), cell, r.row_cells() * sizeof(T));
     }
   }
 }
@@ -67,40 +82,40 @@ void exchange(std::vector<BlockRank<T>>& ranks, bool rows = true) {
 // A whole block of every rank through advance_block, its transfers moved
 // as MPI might move them: each send read when its rank calls `start`, and
 // delivered into the receiving rank's halo as early as possible (at once
-// when the receiver has not reached its last step's remainder yet, else
-// after every rank's block), so that a slice sent before it was computed,
-// or a halo the remainder still reads, shows up as a mismatch.
+// when the receiver has started its transfers but not computed its last
+// step's remainder yet, else after every rank's block), so that a cell
+// sent before it was computed, or a halo the remainder still reads, shows
+// up as a mismatch.
 template <class T>
 void advance_blocks_overlapped(std::vector<BlockRank<T>>& ranks) {
   const int P = static_cast<int>(ranks.size());
-  const std::size_t cells = ranks.front().slice_cells();
   using Transfers = typename BlockRank<T>::Transfers;
   std::vector<Transfers> at(P);
-  std::vector<std::array<std::vector<T>, 4>> sent(P);  // per field: down, up
-  std::vector<bool> started(P, false), lower_done(P, false), upper_done(P, false);
+  std::map<std::array<int, 4>, std::vector<T>> sent;  // by sender, channel and direction of travel
+  std::vector<std::vector<bool>> delivered(P);
+  const distributed::Split split = ranks.front().split();
   const auto deliver = [&](int r) {
-    const int down = (r + P - 1) % P, up = (r + 1) % P;
-    for (int f = 0; f < 2; ++f) {
-      const std::size_t n = at[r][f].slices * cells * sizeof(T);
-      if (n == 0) continue;  // E_prev at depth 1: nothing stale
-      if (!lower_done[r] && started[down]) std::memcpy(at[r][f].lower_halo, sent[down][2 * f + 1].data(), n);
-      if (!upper_done[r] && started[up]) std::memcpy(at[r][f].upper_halo, sent[up][2 * f].data(), n);
+    for (std::size_t k = 0; k < at[r].size(); ++k) {
+      const auto& t = at[r][k];
+      const int from = distributed::neighbour(split, r, t.slices, t.rows);
+      const auto message = sent.find({from, t.channel, -t.slices, -t.rows});
+      if (delivered[r][k] || message == sent.end()) continue;
+      unpack(ranks[r], message->second, t.base, t.receive);
+      delivered[r][k] = true;
     }
-    lower_done[r] = lower_done[r] || started[down];
-    upper_done[r] = upper_done[r] || started[up];
   };
   for (int r = 0; r < P; ++r) {
     ranks[r].advance_block([&](const Transfers& t) {
       at[r] = t;
-      for (int f = 0; f < 2; ++f) {
-        sent[r][2 * f].assign(t[f].send_down, t[f].send_down + t[f].slices * cells);
-        sent[r][2 * f + 1].assign(t[f].send_up, t[f].send_up + t[f].slices * cells);
-      }
-      started[r] = true;
+      delivered[r].assign(t.size(), false);
+      for (const auto& x : t) sent[{r, x.channel, x.slices, x.rows}] = pack(ranks[r], x.base, x.send);
       for (int q = 0; q <= r; ++q) deliver(q);
     }, {});
   }
   for (int r = 0; r < P; ++r) deliver(r);
+  for (int r = 0; r < P; ++r) {
+    for (bool done : delivered[r]) ASSERT_TRUE(done) << "rank " << r << " received no message for a transfer";
+  }
 }
 
 template <class T>
@@ -138,9 +153,9 @@ struct Case {
   }
 };
 
-// How blocks end: whole blocks of slabs exchange while their last step
-// runs, as the product does (a shorter block at the end, and blocks of
-// slices × rows, exchange after it); `after` exchanges after every block;
+// How blocks end: whole blocks exchange while their last step runs, as the
+// product does (a shorter block at the end, and a wavefront's, exchange
+// after it); `after` exchanges after every block;
 // `slices_only` leaves the row halos stale; `none` never exchanges.
 enum class Exchange { overlapped, after, slices_only, none };
 
@@ -162,7 +177,7 @@ void expect_matches_one_process(const Case& c, int steps, Exchange how = Exchang
   const auto cpu = make_backend("cpu");
   for (int done = 0; done < steps;) {
     const int block = std::min(c.depth, steps - done);
-    if (how == Exchange::overlapped && block == c.depth && c.split.rows == 1 && !c.wavefront_rows) {
+    if (how == Exchange::overlapped && block == c.depth && !c.wavefront_rows) {
       advance_blocks_overlapped(ranks);
     } else {
       for (auto& r : ranks) r.advance(block);
@@ -251,8 +266,9 @@ TEST(Decomposition, RowsGoOutInWholeSlabs) {
   EXPECT_EQ(distributed::deepest_depth(g, {1, 3}, 4, 1, false), 0);
   EXPECT_EQ(distributed::deepest_depth(g, {1, 5}, 2, 1, false), 0);  // 4 slabs for 5 columns
   EXPECT_EQ(distributed::deepest_depth(Grid({9, 4096}), {1, 2}, 2, 1, false), 0);  // 2D: rows are the slices
-  EXPECT_EQ(distributed::neighbour({3, 2}, 5, true, 1), 4);
-  EXPECT_EQ(distributed::neighbour({3, 2}, 5, false, 1), 1);
+  EXPECT_EQ(distributed::neighbour({3, 2}, 5, 0, 1), 4);
+  EXPECT_EQ(distributed::neighbour({3, 2}, 5, 1, 0), 1);
+  EXPECT_EQ(distributed::neighbour({3, 2}, 5, -1, 1), 2);
   EXPECT_THROW(BlockRank<double>(g, testing::test_params(4), {1, 3}, 0, 1, false), InputError);
 }
 
@@ -275,6 +291,28 @@ TEST(BlockRanks, BlocksOfSlicesByRowsAreBitIdentical) {
   }
   EXPECT_GT(checked, 50);
   expect_matches_one_process<float>({{8, 12, 2048}, 4, Boundary::reflective, true, {2, 2}, 2}, 5);
+}
+
+// Blocks thick enough along both axes that the last step of each block
+// computes its shell, starts the exchange (corners to the diagonal
+// neighbours) and computes the rest meanwhile: 8 rows a slab, 8 to 24 rows
+// and 6 to 18 slices a rank.
+TEST(BlockRanks, BlocksOfSlicesByRowsOverlapTheirExchange) {
+  int checked = 0;
+  const std::vector<std::size_t> shape{18, 24, 1024};
+  ASSERT_EQ(cpu::slab_layout(Grid(shape)).rows_per_slab, 8u);
+  for (int order : {2, 4}) {
+    for (Boundary b : {Boundary::periodic, Boundary::reflective, Boundary::absorbing}) {
+      for (distributed::Split split : {distributed::Split{1, 2}, {2, 2}, {3, 2}, {2, 3}}) {
+        for (int k = 1; k <= 3; ++k) {
+          if (distributed::deepest_depth(Grid(shape), split, order, k, b == Boundary::reflective) < k) continue;
+          expect_matches_one_process<double>({shape, order, b, b == Boundary::absorbing, split, k}, 2 * k + 1);
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 50);
 }
 
 TEST(BlockRanks, BitIdenticalInFloat32) {

@@ -104,13 +104,9 @@ std::string fits_message(std::size_t need, std::size_t have, const char* what) {
 
 }  // namespace
 
-int neighbour(Split split, int rank, bool rows, int direction) {
-  int slice = rank / split.rows, row = rank % split.rows;
-  if (rows) {
-    row = (row + direction + split.rows) % split.rows;
-  } else {
-    slice = (slice + direction + split.slices) % split.slices;
-  }
+int neighbour(Split split, int rank, int slices, int rows) {
+  const int slice = (rank / split.rows + slices + split.slices) % split.slices;
+  const int row = (rank % split.rows + rows + split.rows) % split.rows;
   return slice * split.rows + row;
 }
 
@@ -221,61 +217,86 @@ void BlockRank<T>::advance(int steps) {
   }
 }
 
+namespace {
+
+// Along one axis of a padded block (`halo` padded slices each side of
+// `owned`), toward the neighbour `to` blocks away: the cells sent to it
+// and those received from it, for the outer `width` of the halos. An
+// axis without halos (not split) is sent and received whole.
+std::pair<SliceRange, SliceRange> along(std::size_t halo, std::size_t owned, std::size_t width, int to) {
+  const std::size_t padded = owned + 2 * halo;
+  if (halo == 0) return {{0, padded}, {0, padded}};
+  // The lower neighbour's upper halo holds my first owned cells, the upper
+  // neighbour's lower halo my last ones; the same block along this axis
+  // (to 0) shares it whole but for the outer halos, which come diagonally.
+  if (to < 0) return {{2 * halo - width, 2 * halo}, {0, width}};
+  if (to > 0) return {{owned, owned + width}, {padded - width, padded}};
+  return {{width, padded - width}, {width, padded - width}};
+}
+
+}  // namespace
+
+template <class T>
+typename BlockRank<T>::Transfers BlockRank<T>::transfers(T* base, std::size_t width, int channel) const {
+  Transfers out;
+  if (width == 0) return out;
+  const int row_reach = row_halo_ > 0 ? 1 : 0;
+  for (int ds = -1; ds <= 1; ++ds) {
+    for (int dr = -row_reach; dr <= row_reach; ++dr) {
+      if (ds == 0 && dr == 0) continue;
+      const auto [send_slices, receive_slices] = along(halo_, owned_.size(), width, ds);
+      const auto [send_rows, receive_rows] = along(row_halo_, rows_.size(), width, dr);
+      out.push_back({base, channel, ds, dr, {send_slices, send_rows}, {receive_slices, receive_rows}});
+    }
+  }
+  return out;
+}
+
 template <class T>
 void BlockRank<T>::advance_block(const std::function<void(const Transfers&)>& start,
                                  const std::function<void()>& progress) {
-  if (row_halo_ > 0 || wavefront_) {
-    throw std::logic_error("advance_block: rows split or a wavefront, exchange after the block instead");
-  }
+  if (wavefront_) throw std::logic_error("advance_block: a wavefront exchanges after its block");
   advance(depth_ - 1);
   const std::size_t r = static_cast<std::size_t>(params_.stencil_order / 2), d = halo_, n = owned_.size();
-  const std::size_t cells = slice_cells();
-  // The last step writes the owned slices [d, d + n) of what becomes E
-  // and only reads what becomes E_prev. The edge bands hold the slices
-  // sent (d at each end) and one more, so that a reflective face there
-  // finds its updated neighbour in the same band.
-  const std::size_t band = d + 1, rows = padded_rows();
-  const bool split = n > 2 * band;
-  if (split) {
-    sweep(d, d + band, 0, rows);
-    sweep(d + n - band, d + n, 0, rows);
+  // The last step writes the owned cells of what becomes E and only reads
+  // what becomes E_prev. The shell holds the cells sent (d at each edge)
+  // and one more, so that a reflective face there finds its updated
+  // neighbour in the same part.
+  const std::size_t band = d + 1, rows_lo = row_halo_, rows_hi = row_halo_ + rows_.size();
+  const bool rows_split = row_halo_ > 0;
+  const bool apart = n > 2 * band && (!rows_split || rows_.size() > 2 * band);
+  // Slices [d + band, d + n − band) by the owned rows less their shell.
+  const SliceRange inner_rows = rows_split ? SliceRange{rows_lo + band, rows_hi - band} : SliceRange{rows_lo, rows_hi};
+  if (apart) {
+    sweep(d, d + band, rows_lo, rows_hi);
+    sweep(d + n - band, d + n, rows_lo, rows_hi);
+    if (rows_split) {
+      sweep(d + band, d + n - band, rows_lo, inner_rows.begin);
+      sweep(d + band, d + n - band, inner_rows.end, rows_hi);
+    }
   } else {
-    sweep(d, d + n, 0, rows);
+    sweep(d, d + n, rows_lo, rows_hi);
   }
-  T* next = local_.E_prev.data();  // E after the swap below
-  T* now = local_.E.data();        // E_prev after it
   // E_prev's halos were recomputed by the block's step before last (none
-  // at depth 1) on all but the outer d − r slices, and the edge slice of
-  // that can hold a reflective face copied from a neighbour it did not
-  // update (decomposition.hpp): d − r + 1 slices go stale. The bands
-  // read the edge slice, but they are done before the transfers start.
+  // at depth 1) on all but the outer d − r slices and rows, and the edge
+  // one of those can hold a reflective face copied from a neighbour it did
+  // not update (decomposition.hpp): d − r + 1 go stale. The shell reads
+  // that edge, but it is done before the transfers start.
   const std::size_t stale = depth_ > 1 ? d - r + 1 : 0;
-  start({Transfer{next + d * cells, next + n * cells, next, next + (d + n) * cells, d},
-         Transfer{now + (d + r - 1) * cells, now + n * cells, now, now + (d + n + r - 1) * cells, stale}});
-  if (split) {
+  Transfers t = transfers(local_.E_prev.data(), d, 0);  // E after the swap below
+  const Transfers prev = transfers(local_.E.data(), stale, 1);
+  t.insert(t.end(), prev.begin(), prev.end());
+  start(t);
+  if (apart) {
     constexpr std::size_t chunks = 8;
     const std::size_t first = d + band, end = d + n - band, each = (end - first + chunks - 1) / chunks;
     for (std::size_t lo = first; lo < end; lo += each) {
-      sweep(lo, std::min(lo + each, end), 0, rows);
+      sweep(lo, std::min(lo + each, end), inner_rows.begin, inner_rows.end);
       if (progress) progress();
     }
   }
   std::swap(local_.E, local_.E_prev);
   ++local_.step;
-}
-
-template <class T>
-typename BlockRank<T>::Blocks BlockRank<T>::blocks(Field<T>& f) {
-  const std::size_t cells = slice_cells();
-  T* base = f.data();
-  return {base + halo_ * cells, base + owned_.size() * cells, base, base + (halo_ + owned_.size()) * cells};
-}
-
-template <class T>
-typename BlockRank<T>::Blocks BlockRank<T>::row_blocks(Field<T>& f) {
-  const std::size_t nx = row_cells();
-  T* base = f.data();
-  return {base + row_halo_ * nx, base + rows_.size() * nx, base, base + (row_halo_ + rows_.size()) * nx};
 }
 
 template <class T>

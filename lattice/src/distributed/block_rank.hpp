@@ -68,44 +68,41 @@ class BlockRank {
   void use_wavefront(std::size_t band_rows);
   bool wavefront() const { return wavefront_.has_value(); }
 
-  // What the exchange after a whole block moves for one field: `slices`
-  // slices from send_down into the lower neighbour's upper_halo and from
-  // send_up into the upper neighbour's lower_halo.
+  // A box of the padded block: padded slices × padded rows, whole rows of cells.
+  struct Region {
+    SliceRange slices, rows;
+  };
+  // One field's halo cells to and from one neighbour: the block `slices`
+  // blocks away along axis 0 and `rows` along axis 1 (each −1, 0 or +1;
+  // rows 0 when they are not split). `send` (of `base`, a padded field) goes
+  // there, into what that neighbour receives from the opposite direction;
+  // `receive` comes from there. `channel` tells the fields of one exchange apart.
   struct Transfer {
-    const T* send_down;
-    const T* send_up;
-    T* lower_halo;
-    T* upper_halo;
-    std::size_t slices;
+    T* base;
+    int channel, slices, rows;
+    Region send, receive;
   };
-  // E's halos whole, and the outer halo() − order/2 + 1 slices of
-  // E_prev's halos, which the block leaves stale; the block itself
-  // recomputed the rest of them (at depth 1 none is stale).
-  using Transfers = std::array<Transfer, 2>;
-  // depth() steps from fresh halos, exchanging while the last one runs:
-  // that step computes the owned slices the neighbours need first, calls
-  // `start` (which starts the transfers), then computes the rest, which
-  // neither reads nor writes what the transfers touch. The caller
-  // completes them after this returns; then the halos are fresh again.
-  // The rest goes in a few chunks with `progress` called after each, for
-  // the caller to let its transfers advance (MPI moves a large message
-  // only inside its calls). Only when the rows are not split (slabs).
-  void advance_block(const std::function<void(const Transfers&)>& start, const std::function<void()>& progress);
+  using Transfers = std::vector<Transfer>;
+  // What refreshes the outer `width` (1 to halo()) slices, and rows where
+  // they are split, of the halos of padded field `base`: from the neighbours
+  // along each split axis, and for the corners from the diagonal ones. The
+  // cells sent lie within `width` of the owned block's edges, or within
+  // its halos' inner halo() − width along the other axis.
+  Transfers transfers(T* base, std::size_t width, int channel) const;
 
-  // Each field's halos along axis 0 (halo() padded slices each): what the
-  // lower and upper neighbours need, and where what they send goes.
-  struct Blocks {
-    const T* first_owned;  // to the lower neighbour, into its upper halo
-    const T* last_owned;   // to the upper neighbour, into its lower halo
-    T* lower_halo;
-    T* upper_halo;
-  };
-  Blocks blocks(Field<T>& f);
-  std::size_t block_cells() const { return halo_ * slice_cells(); }
-  // The same along axis 1, within padded slice 0: row_halo() rows each;
-  // every other padded slice has them at multiples of slice_cells().
-  Blocks row_blocks(Field<T>& f);
-  std::size_t row_block_cells() const { return row_halo_ * row_cells(); }
+  // depth() steps from fresh halos, exchanging while the last one runs:
+  // that step computes the owned cells the neighbours need first (a shell
+  // of halo() + 1 slices and rows at the block's edges), calls `start` with
+  // E's transfers (channel 0) and E_prev's (1) (which starts them), then
+  // computes the rest, which neither reads nor writes what the transfers
+  // touch. E_prev's cover only the outer halo() − order/2 + 1 slices and
+  // rows, which the block leaves stale; it recomputed the rest of them (at
+  // depth 1 none is stale). The caller completes the transfers after this
+  // returns; then the halos are fresh again. The rest goes in a few chunks
+  // with `progress` called after each, for the caller to let its transfers
+  // advance (MPI moves a large message only inside its calls). Not with a
+  // wavefront, which exchanges after its block.
+  void advance_block(const std::function<void(const Transfers&)>& start, const std::function<void()>& progress);
 
   // The sums of the owned slabs, in the order of the whole lattice's slabs
   // that it holds (halos must be fresh): slice by slice, each slice's
@@ -132,8 +129,8 @@ class BlockRank {
   cpu::SlabLayout layout() const;
 };
 
-// The neighbour of `rank` one block down (−1) or up (+1) along axis 0
-// (rows = false) or axis 1, around the ring.
-int neighbour(Split split, int rank, bool rows, int direction);
+// The neighbour of `rank` `slices` blocks along axis 0 and `rows` along
+// axis 1 (−1 down, +1 up, 0 the same), around the rings.
+int neighbour(Split split, int rank, int slices, int rows);
 
 }  // namespace lfm::distributed

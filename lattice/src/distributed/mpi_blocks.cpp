@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -36,13 +37,6 @@ class Type {
   MPI_Datatype type_;
 };
 
-template <class T>
-Type contiguous(std::size_t cells) {
-  MPI_Datatype t;
-  MPI_Type_contiguous(static_cast<int>(cells), scalar_type<T>(), &t);
-  return Type(t);
-}
-
 // Slices [s.begin, s.end) × rows [r.begin, r.end) × every cell of a row,
 // within an array of slices × rows × nx.
 template <class T>
@@ -72,36 +66,54 @@ int rank_of(MPI_Comm comm) {
   return r;
 }
 
-// Lower and upper halos of one field from the neighbours along one axis:
-// `count` items of `type` from each Blocks pointer.
+// A transfer's region of the rank's padded block.
 template <class T>
-void swap_halos(const typename BlockRank<T>::Blocks& b, int count, MPI_Datatype type, int down, int up, int tag,
-                MPI_Comm comm) {
-  // Upward: my top cells become the upper neighbour's lower halo; then downward.
-  check(MPI_Sendrecv(b.last_owned, count, type, up, tag, b.lower_halo, count, type, down, tag, comm,
-                     MPI_STATUS_IGNORE),
-        "halo exchange (up)");
-  check(MPI_Sendrecv(b.first_owned, count, type, down, tag + 1, b.upper_halo, count, type, up, tag + 1, comm,
-                     MPI_STATUS_IGNORE),
-        "halo exchange (down)");
+Type region_type(const BlockRank<T>& rank, const typename BlockRank<T>::Region& at) {
+  return box<T>(rank.owned().size() + 2 * rank.halo(), rank.padded_rows(), rank.row_cells(), at.slices, at.rows);
 }
 
-// Slice halos first (whole padded slices), then the row halos of every
-// padded slice, which carries the corners from the diagonal neighbours.
+// Transfers started and not yet completed, with the datatypes they use.
+struct Pending {
+  std::vector<MPI_Request> requests;
+  std::vector<Type> types;
+  void wait() {
+    check(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE), "halo exchange");
+    requests.clear();
+    types.clear();
+  }
+};
+
+// One tag per field and direction of travel (up to 3 fields, 9 directions).
+int tag_of(int channel, int slices, int rows) { return 100 + 9 * channel + 3 * (slices + 1) + (rows + 1); }
+
+// Receives and sends of every transfer, without blocking: what comes from
+// the neighbour in a direction is what it sent in the opposite one.
 template <class T>
-void exchange_field(BlockRank<T>& rank, Field<T>& f, MPI_Comm comm) {
+void start(const BlockRank<T>& rank, const typename BlockRank<T>::Transfers& transfers, MPI_Comm comm,
+           Pending& pending) {
   const int me = rank_of(comm);
-  const Split split = rank.split();
-  const Type slice = contiguous<T>(rank.slice_cells());
-  swap_halos<T>(rank.blocks(f), static_cast<int>(rank.halo()), slice.get(), neighbour(split, me, false, -1),
-                neighbour(split, me, false, 1), 0, comm);
-  if (rank.row_halo() == 0) return;
-  MPI_Datatype t;
-  MPI_Type_vector(static_cast<int>(rank.owned().size() + 2 * rank.halo()), static_cast<int>(rank.row_block_cells()),
-                  static_cast<int>(rank.slice_cells()), scalar_type<T>(), &t);
-  const Type rows(t);
-  swap_halos<T>(rank.row_blocks(f), 1, rows.get(), neighbour(split, me, true, -1), neighbour(split, me, true, 1), 2,
-                comm);
+  for (const auto& t : transfers) {
+    const int peer = neighbour(rank.split(), me, t.slices, t.rows);
+    pending.types.push_back(region_type(rank, t.receive));
+    pending.requests.emplace_back();
+    check(MPI_Irecv(t.base, 1, pending.types.back().get(), peer, tag_of(t.channel, -t.slices, -t.rows), comm,
+                    &pending.requests.back()),
+          "halo receive");
+    pending.types.push_back(region_type(rank, t.send));
+    pending.requests.emplace_back();
+    check(MPI_Isend(t.base, 1, pending.types.back().get(), peer, tag_of(t.channel, t.slices, t.rows), comm,
+                    &pending.requests.back()),
+          "halo send");
+  }
+}
+
+// Whole halos of these padded fields, blocking.
+template <class T>
+void exchange_fields(BlockRank<T>& rank, std::initializer_list<Field<T>*> fields, MPI_Comm comm) {
+  Pending pending;
+  int channel = 0;
+  for (Field<T>* f : fields) start(rank, rank.transfers(f->data(), rank.halo(), channel++), comm, pending);
+  pending.wait();
 }
 
 // Sums per slab as plain doubles.
@@ -112,44 +124,28 @@ static_assert(sizeof(cpu::DiagnosticSums) == per_slab * sizeof(double), "slab su
 
 template <class T>
 void exchange_halos(BlockRank<T>& rank, MPI_Comm comm) {
-  exchange_field(rank, rank.local().E, comm);
-  exchange_field(rank, rank.local().E_prev, comm);
+  exchange_fields(rank, {&rank.local().E, &rank.local().E_prev}, comm);
 }
 
 template <class T>
 void advance(BlockRank<T>& rank, std::int64_t steps, MPI_Comm comm) {
-  if (rank.row_halo() > 0 || rank.wavefront()) {  // blocks of slices × rows, or wavefronts: exchange after each
+  if (rank.wavefront()) {  // one pass of the whole block, then the exchange
     for (; steps > 0; steps -= rank.depth()) {
       rank.advance(static_cast<int>(std::min<std::int64_t>(steps, rank.depth())));
       exchange_halos(rank, comm);
     }
     return;
   }
-  const int me = rank_of(comm);
-  const int down = neighbour(rank.split(), me, false, -1), up = neighbour(rank.split(), me, false, 1);
-  const Type slice = contiguous<T>(rank.slice_cells());
   for (; steps >= rank.depth(); steps -= rank.depth()) {
-    std::vector<MPI_Request> pending;
+    Pending pending;
     const auto progress = [&] {
       int done = 0;
-      check(MPI_Testall(static_cast<int>(pending.size()), pending.data(), &done, MPI_STATUSES_IGNORE), "halo exchange");
+      check(MPI_Testall(static_cast<int>(pending.requests.size()), pending.requests.data(), &done,
+                        MPI_STATUSES_IGNORE),
+            "halo exchange");
     };
-    rank.advance_block([&](const typename BlockRank<T>::Transfers& transfers) {
-      int tag = 0;
-      for (const auto& t : transfers) {
-        if (t.slices == 0) continue;
-        const int count = static_cast<int>(t.slices);
-        MPI_Request q[4];
-        // Upward: my top slices become the upper neighbour's lower halo; then downward.
-        check(MPI_Irecv(t.lower_halo, count, slice.get(), down, tag, comm, &q[0]), "halo receive");
-        check(MPI_Irecv(t.upper_halo, count, slice.get(), up, tag + 1, comm, &q[1]), "halo receive");
-        check(MPI_Isend(t.send_up, count, slice.get(), up, tag, comm, &q[2]), "halo send");
-        check(MPI_Isend(t.send_down, count, slice.get(), down, tag + 1, comm, &q[3]), "halo send");
-        pending.insert(pending.end(), q, q + 4);
-        tag += 2;
-      }
-    }, progress);
-    check(MPI_Waitall(static_cast<int>(pending.size()), pending.data(), MPI_STATUSES_IGNORE), "halo exchange");
+    rank.advance_block([&](const typename BlockRank<T>::Transfers& t) { start(rank, t, comm, pending); }, progress);
+    pending.wait();
   }
   if (steps > 0) {
     rank.advance(static_cast<int>(steps));
@@ -181,7 +177,7 @@ void scatter_state(BlockRank<T>& rank, const State<T>* whole, MPI_Comm comm) {
   scatter(whole ? &whole->E_prev : nullptr, local.E_prev, 11);
   if (local.chi_field) scatter(whole ? &*whole->chi_field : nullptr, *local.chi_field, 12);
   check(MPI_Waitall(static_cast<int>(q.size()), q.data(), MPI_STATUSES_IGNORE), "scatter");
-  if (local.chi_field) exchange_field(rank, *local.chi_field, comm);
+  if (local.chi_field) exchange_fields(rank, {&*local.chi_field}, comm);
   long long step = me == 0 ? whole->step : 0;
   check(MPI_Bcast(&step, 1, MPI_LONG_LONG, 0, comm), "broadcast of the step");
   local.step = step;

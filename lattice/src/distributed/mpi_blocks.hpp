@@ -10,15 +10,16 @@
 
 namespace lfm::distributed {
 
-// Each field's halo blocks to and from both neighbours (E and E_prev).
+// Each field's halos (E and E_prev) from the neighbours along the split
+// axes, corners from the diagonal ones, blocking.
 template <class T>
 void exchange_halos(BlockRank<T>& rank, MPI_Comm comm);
 
 // `steps` steps from fresh halos, leaving them fresh, in blocks of the
-// rank's depth. Slabs (rows not split): each whole block exchanges without
-// blocking while its last step computes the slices that do not touch the
-// halos; a shorter block at the end, then a blocking exchange. Blocks of
-// slices × rows exchange after each block.
+// rank's depth. Each whole block exchanges without blocking while its last
+// step computes the cells that do not touch the halos
+// (BlockRank::advance_block); a shorter block at the end, then a blocking
+// exchange. A wavefront exchanges after each block.
 template <class T>
 void advance(BlockRank<T>& rank, std::int64_t steps, MPI_Comm comm);
 
