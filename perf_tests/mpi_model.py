@@ -17,13 +17,16 @@ Per step, k steps between exchanges, stencil reach r (1 at order 2):
          a x b = P as MPI_Dims_create makes it (the most even factors)
          exchange = 2 fields x 2 neighbours x (alpha + 8 r k (N/b + 2 r k) N / beta)
                   + 2 fields x 2 neighbours x (alpha + 8 r k (N/a + 2 r k) N / beta), once per k steps
-         (slice halos, then the row halos of every padded slice: corners included);
+         (the corners' bytes counted with the row halos of every padded slice; lfm
+         sends them as 4 more small messages to the diagonal neighbours, whose
+         latency is left out);
          a column holds whole diagnostics slabs: N/b >= 8192/N rows
   blocks compute = mean over the block of (b + 2 r (k - j))^3 cells, b = N / P^(1/3)
          exchange = 2 fields x 6 faces x (alpha + 8 r k (b + 2 r k)^2 / beta), once per k steps
          (faces in three phases, each carrying the previous ones' halos: edges and corners included)
 Sends to both neighbours overlap; nothing of the exchange hides behind compute
-(the exchange lfm has today is blocking).
+(lfm overlaps it with each block's last step, which pays only where an
+interconnect moves the halos while the cores compute: pessimistic).
 """
 import argparse
 

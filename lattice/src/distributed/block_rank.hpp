@@ -13,9 +13,8 @@
 // every boundary mode (reflective and absorbing act after the wrapped
 // update), so the first rank's lower halo is the last rank's top slices.
 // How the halos travel is the caller's (an MPI exchange, or a copy
-// between ranks held in one process); with rows split, the slice halos
-// go first, then the row halos of every padded slice, which carries the
-// corners.
+// between ranks held in one process); transfers() says what goes where,
+// the corners straight between diagonal neighbours when rows are split.
 #include <array>
 #include <functional>
 #include <optional>

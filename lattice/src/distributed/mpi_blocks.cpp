@@ -1,8 +1,10 @@
 #include "distributed/mpi_blocks.hpp"
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <map>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -66,20 +68,24 @@ int rank_of(MPI_Comm comm) {
   return r;
 }
 
-// A transfer's region of the rank's padded block.
-template <class T>
-Type region_type(const BlockRank<T>& rank, const typename BlockRank<T>::Region& at) {
-  return box<T>(rank.owned().size() + 2 * rank.halo(), rank.padded_rows(), rank.row_cells(), at.slices, at.rows);
-}
-
-// Transfers started and not yet completed, with the datatypes they use.
+// Transfers started and not yet completed, and the datatypes of the
+// regions they move, made once per region: every block moves the same.
 struct Pending {
   std::vector<MPI_Request> requests;
-  std::vector<Type> types;
+  std::map<std::array<std::size_t, 4>, Type> types;
+  template <class T>
+  MPI_Datatype type(const BlockRank<T>& rank, const typename BlockRank<T>::Region& at) {
+    const std::array<std::size_t, 4> key{at.slices.begin, at.slices.end, at.rows.begin, at.rows.end};
+    auto found = types.find(key);
+    if (found == types.end()) {
+      found = types.emplace(key, box<T>(rank.owned().size() + 2 * rank.halo(), rank.padded_rows(), rank.row_cells(),
+                                        at.slices, at.rows)).first;
+    }
+    return found->second.get();
+  }
   void wait() {
     check(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE), "halo exchange");
     requests.clear();
-    types.clear();
   }
 };
 
@@ -94,14 +100,12 @@ void start(const BlockRank<T>& rank, const typename BlockRank<T>::Transfers& tra
   const int me = rank_of(comm);
   for (const auto& t : transfers) {
     const int peer = neighbour(rank.split(), me, t.slices, t.rows);
-    pending.types.push_back(region_type(rank, t.receive));
     pending.requests.emplace_back();
-    check(MPI_Irecv(t.base, 1, pending.types.back().get(), peer, tag_of(t.channel, -t.slices, -t.rows), comm,
+    check(MPI_Irecv(t.base, 1, pending.type(rank, t.receive), peer, tag_of(t.channel, -t.slices, -t.rows), comm,
                     &pending.requests.back()),
           "halo receive");
-    pending.types.push_back(region_type(rank, t.send));
     pending.requests.emplace_back();
-    check(MPI_Isend(t.base, 1, pending.types.back().get(), peer, tag_of(t.channel, t.slices, t.rows), comm,
+    check(MPI_Isend(t.base, 1, pending.type(rank, t.send), peer, tag_of(t.channel, t.slices, t.rows), comm,
                     &pending.requests.back()),
           "halo send");
   }
@@ -136,8 +140,8 @@ void advance(BlockRank<T>& rank, std::int64_t steps, MPI_Comm comm) {
     }
     return;
   }
+  Pending pending;
   for (; steps >= rank.depth(); steps -= rank.depth()) {
-    Pending pending;
     const auto progress = [&] {
       int done = 0;
       check(MPI_Testall(static_cast<int>(pending.requests.size()), pending.requests.data(), &done,
