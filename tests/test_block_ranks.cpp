@@ -125,10 +125,9 @@ FusedDiagnostics diagnose(const std::vector<BlockRank<T>>& ranks, const Params& 
   std::vector<cpu::DiagnosticSums> all(whole.slices * whole.slabs_per_slice);
   for (const auto& r : ranks) {
     const auto part = r.diagnostic_partials(std::numeric_limits<double>::infinity());
-    for (std::size_t j = 0; j < part.size(); ++j) {
-      all.at((r.owned().begin + j / r.slabs_per_slice()) * whole.slabs_per_slice +
-             r.owned_rows().begin / whole.rows_per_slab + j % r.slabs_per_slice()) = part[j];
-    }
+    const auto at = distributed::slabs_held(r.whole(), {r.owned(), r.owned_rows()});
+    EXPECT_EQ(at.size(), part.size());
+    for (std::size_t j = 0; j < part.size(); ++j) all.at(at[j]) = part[j];
   }
   std::size_t first_bad = 0;
   const double chi = chi_field ? 1.0 : static_cast<double>(static_cast<T>(p.chi));
@@ -228,7 +227,57 @@ TEST(Decomposition, HaloIsTheReachOfABlock) {
   EXPECT_EQ(distributed::deepest_depth(5, 4, 2, 1, true), 0);
   EXPECT_THROW(BlockRank<double>(Grid({5, 8, 9}), testing::test_params(2, Boundary::reflective), {4, 1}, 3, 1, false),
                InputError);
+  // 64 cells make one slab of the diagnostics: a line of them is not cut.
   EXPECT_THROW(BlockRank<double>(Grid({64}), testing::test_params(2), {2, 1}, 0, 1, false), InputError);
+}
+
+// A 1D line is cut at the diagnostics' slabs of 8192 cells, so that each
+// rank sums whole slabs: 3 full slabs and 100 cells on 3 ranks are parts
+// of 2, 1 and 1 slabs (the last 100 cells).
+TEST(Decomposition, ALineGoesOutInWholeSlabs) {
+  const Grid g({3 * 8192 + 100});
+  ASSERT_EQ(cpu::slab_layout(g).cells_per_slab, 8192u);
+  ASSERT_EQ(distributed::slabs_of_line(g), 4u);
+  EXPECT_EQ(distributed::owned_block(g, {3, 1}, 0).slices.size(), 16384u);
+  EXPECT_EQ(distributed::owned_block(g, {3, 1}, 1).slices.begin, 16384u);
+  EXPECT_EQ(distributed::owned_block(g, {3, 1}, 2).slices.size(), 100u);
+  EXPECT_EQ(distributed::slabs_held(g, distributed::owned_block(g, {3, 1}, 0)), (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(distributed::slabs_held(g, distributed::owned_block(g, {3, 1}, 2)), (std::vector<std::size_t>{3}));
+  EXPECT_EQ(distributed::deepest_depth(g, {4, 1}, 4, 60, false), 50);  // the last part's 100 cells
+  EXPECT_EQ(distributed::deepest_depth(g, {5, 1}, 2, 1, false), 0);    // 4 slabs for 5 ranks
+  EXPECT_EQ(distributed::deepest_depth(g, {2, 2}, 2, 1, false), 0);
+}
+
+// Parts of a 1D line: every boundary (the absorbing band and the
+// reflective faces placed by the whole line's coordinates), both orders,
+// χ fields, uneven parts (the last one 100 cells) and depths 1–4.
+TEST(BlockRanks, PartsOfALineAreBitIdentical) {
+  int checked = 0;
+  const std::vector<std::size_t> shape{3 * 8192 + 100};
+  for (int order : {2, 4}) {
+    for (Boundary b : {Boundary::periodic, Boundary::reflective, Boundary::absorbing}) {
+      for (bool chi : {false, true}) {
+        for (int P = 1; P <= 4; ++P) {
+          for (int k = 1; k <= 4; ++k) {
+            expect_matches_one_process<double>({shape, order, b, chi, {P, 1}, k}, 9);
+            ++checked;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 192);
+  expect_matches_one_process<float>({shape, 4, Boundary::absorbing, true, {3, 1}, 2}, 7);
+  // A part of 4 cells (the short last slab of a line just over one slab)
+  // whose halos are half of it: its padding holds both faces of the line.
+  expect_matches_one_process<double>({{8192 + 4}, 2, Boundary::absorbing, false, {2, 1}, 2}, 6);
+  expect_matches_one_process<double>({{8192 + 4}, 2, Boundary::reflective, true, {2, 1}, 1}, 6);
+}
+
+TEST(BlockRanks, StaleHalosOfALineAreCaught) {
+  static const Case c{{3 * 8192 + 100}, 2, Boundary::periodic, false, {3, 1}, 2};
+  ASSERT_NO_FATAL_FAILURE(expect_matches_one_process<double>(c, 4));
+  EXPECT_FATAL_FAILURE(expect_matches_one_process<double>(c, 4, Exchange::none), "same_bits");
 }
 
 TEST(BlockRanks, BitIdenticalToOneProcessAcrossTheMatrix) {
@@ -392,11 +441,10 @@ TEST(BlockRanks, ExchangeAfterTheBlockMatchesTheOverlappedOne) {
   }
 }
 
-TEST(BlockRanks, FirstBadCellIsReportedInTheWholeLatticesCoordinates) {
-  const Grid g({23, 11, 9});
+void expect_first_bad_in_place(const Grid& g, std::size_t at) {
+  SCOPED_TRACE(g.shape_string());
   const Params p = testing::test_params(2);
   State<double> whole = testing::random_state(g, 3, false);
-  const std::size_t at = g.flat({15, 4, 6});
   whole.E[at] = std::numeric_limits<double>::quiet_NaN();
   const auto want = fused_diagnostics(whole, p, 10.0).health.first_bad;
   ASSERT_TRUE(want.has_value());
@@ -412,6 +460,12 @@ TEST(BlockRanks, FirstBadCellIsReportedInTheWholeLatticesCoordinates) {
   ASSERT_TRUE(got.has_value());
   EXPECT_EQ(got->index, want->index);
   EXPECT_EQ(got->coords, want->coords);
+}
+
+TEST(BlockRanks, FirstBadCellIsReportedInTheWholeLatticesCoordinates) {
+  const Grid g({23, 11, 9});
+  expect_first_bad_in_place(g, g.flat({15, 4, 6}));
+  expect_first_bad_in_place(Grid({3 * 8192 + 100}), 2 * 8192 + 17);
 }
 
 }  // namespace

@@ -30,10 +30,11 @@ Params odd_params(int order) {
   return p;
 }
 
-// Shapes whose rows are not a multiple of the vector width, and one with
-// several slabs and threads (≥ 32768 cells).
+// Shapes whose rows are not a multiple of the vector width, and ones with
+// several slabs and threads (≥ 32768 cells): a 3D lattice, and a line cut
+// into slabs of 8192 cells, the last one short.
 std::vector<Grid> grids() {
-  return {Grid({29}), Grid({9, 13}), Grid({5, 7, 11}), Grid({6, 9, 10}), Grid({33, 35, 37})};
+  return {Grid({29}), Grid({9, 13}), Grid({5, 7, 11}), Grid({6, 9, 10}), Grid({33, 35, 37}), Grid({4 * 8192 + 37})};
 }
 
 // Both versions form each cell's term with at most k = 64 roundings (the
@@ -154,17 +155,19 @@ TEST(FusedDiagnostics, HealthIsExactlyTheFirstBadCell) {
 }
 
 TEST(FusedDiagnostics, SameBitsForAnyThreadCount) {
-  const State<double> s = random_state(Grid({33, 35, 37}), 3, true);
-  const int saved = omp_get_max_threads();
-  omp_set_num_threads(1);
-  const FusedDiagnostics one = fused_diagnostics(s, odd_params(4), inf);
-  for (int threads : {2, 3, 7}) {
-    omp_set_num_threads(threads);
-    const FusedDiagnostics many = fused_diagnostics(s, odd_params(4), inf);
-    EXPECT_EQ(many.energy, one.energy) << threads << " threads";
-    EXPECT_EQ(many.invariant, one.invariant) << threads << " threads";
+  for (const Grid& g : {Grid({33, 35, 37}), Grid({4 * 8192 + 37})}) {
+    const State<double> s = random_state(g, 3, true);
+    const int saved = omp_get_max_threads();
+    omp_set_num_threads(1);
+    const FusedDiagnostics one = fused_diagnostics(s, odd_params(4), inf);
+    for (int threads : {2, 3, 7}) {
+      omp_set_num_threads(threads);
+      const FusedDiagnostics many = fused_diagnostics(s, odd_params(4), inf);
+      EXPECT_EQ(many.energy, one.energy) << g.shape_string() << ", " << threads << " threads";
+      EXPECT_EQ(many.invariant, one.invariant) << g.shape_string() << ", " << threads << " threads";
+    }
+    omp_set_num_threads(saved);
   }
-  omp_set_num_threads(saved);
 }
 
 }  // namespace

@@ -120,6 +120,21 @@ TEST(MpiBlocks, BitIdenticalToOneProcessAcrossTheMatrix) {
   EXPECT_GT(checked, 60);
 }
 
+// Parts of a 1D line: 4 slabs of the diagnostics (the last one 100
+// cells), so that every split of 1–4 ranks holds whole slabs.
+TEST(MpiBlocks, PartsOfALineAreBitIdentical) {
+  const std::vector<std::size_t> shape{3 * 8192 + 100};
+  for (int order : {2, 4}) {
+    for (Boundary b : {Boundary::periodic, Boundary::reflective, Boundary::absorbing}) {
+      for (int k = 1; k <= 4; ++k) {
+        const Case c{shape, order, b, b != Boundary::periodic, k};
+        EXPECT_EQ(first_mismatch<double>(c, 9), "") << c.name();
+      }
+    }
+  }
+  EXPECT_EQ(first_mismatch<float>({shape, 4, Boundary::reflective, true, 3}, 7), "");
+}
+
 TEST(MpiBlocks, BitIdenticalInFloat32) {
   for (Boundary b : {Boundary::periodic, Boundary::reflective, Boundary::absorbing}) {
     const Case c{{17, 8, 12}, 4, b, true, 2};
@@ -160,6 +175,7 @@ TEST(MpiBlocks, BlocksOfSlicesByRowsAreBitIdentical) {
 TEST(MpiBlocks, StaleHalosAreCaught) {
   const Case c{{23, 11, 9}, 2, Boundary::periodic, false, 2};
   EXPECT_NE(first_mismatch<double>(c, 6, /*exchange=*/false), "");
+  EXPECT_NE(first_mismatch<double>({{3 * 8192 + 100}, 2, Boundary::periodic, false, 2}, 6, false), "");
 }
 
 // The first bad cell as the ranks of `split` report it: the one that one
@@ -196,6 +212,12 @@ TEST(MpiBlocks, FirstBadCellComesFromTheRankThatHoldsIt) {
   const auto got = expect_first_bad_as_one_process(blocks, {1, world_size()}, 2);
   ASSERT_TRUE(got.health.first_bad.has_value());
   EXPECT_EQ(got.health.first_bad->coords, (std::array<std::size_t, 3>{2, 5, 100}));
+
+  // On a line, in the last rank's part.
+  const Grid line({3 * 8192 + 100});
+  State<double> cells = testing::random_state(line, 9, false);
+  cells.E[3 * 8192 + 50] = std::numeric_limits<double>::quiet_NaN();
+  expect_first_bad_as_one_process(cells, {world_size(), 1}, 1);
 }
 
 }  // namespace

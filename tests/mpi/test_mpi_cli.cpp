@@ -102,6 +102,26 @@ TEST_F(DistributedCli, ReflectiveFloat32WithDeepHalosIsBitIdentical) {
                              {"--exchange-depth", "4"});
 }
 
+// A 1D line goes out in parts of whole diagnostics slabs (8192 cells).
+TEST_F(DistributedCli, PartsOfALineAreBitIdentical) {
+  for (int ranks : {2, 4}) {
+    expect_matches_one_process(ranks, {"run", "wave_packet", "--dim", "1", "--n", "24676", "--steps", "30",
+                                       "--diagnostics-every", "3"});
+  }
+  EXPECT_NE(testing::read_file(dir / "many4" / "summary.json").find("parts of the line: 8192, 8192, 8192, 100 cells"),
+            std::string::npos);
+  expect_matches_one_process(3, {"run", "gravity_well", "--dim", "1", "--n", "20000", "--steps", "25", "--set",
+                                 "stencil_order=4", "--set", "boundary=absorbing"},
+                             {"--exchange-depth", "3"});
+}
+
+TEST_F(DistributedCli, ReflectiveLineInFloat32IsBitIdentical) {
+  expect_matches_one_process(2, {"run", "standing_wave", "--dim", "1", "--n", "17000", "--steps", "17",
+                                 "--diagnostics-every", "4", "--set", "boundary=reflective", "--precision",
+                                 "float32"},
+                             {"--exchange-depth", "4"});
+}
+
 // Blocks of slices × rows: 4 ranks choose 2x2x1 at 128³ (rows go out in
 // diagnostics slabs of 64), and a split given on the command line.
 TEST_F(DistributedCli, BlocksOfSlicesByRowsAreBitIdentical) {
@@ -278,7 +298,9 @@ TEST_F(DistributedCli, RefusesWhatItCannotDistribute) {
   EXPECT_NE(faces.err.find("cannot take reflective faces"), std::string::npos) << faces.err;
   const auto line = mpi_lfm(2, with_out({"run", "wave_packet", "--dim", "1", "--n", "64"}, dir / "b"));
   EXPECT_EQ(line.exit_code, 2);
-  EXPECT_NE(line.err.find("2D or 3D lattice"), std::string::npos) << line.err;
+  EXPECT_NE(line.err.find("64 cells make 1 slab of the diagnostics (64 cells each), shared out whole: too few for 2"),
+            std::string::npos)
+      << line.err;
   const auto thin = mpi_lfm(4, with_out({"run", "wave_packet", "--n", "6", "--set", "stencil_order=4"}, dir / "c"));
   EXPECT_EQ(thin.exit_code, 2);
   EXPECT_NE(thin.err.find("too few slices"), std::string::npos) << thin.err;

@@ -4,10 +4,11 @@
 // one process's additions bit for bit.
 //
 // The lattice is cut by its shape alone: a slice is one index of the grid's
-// axis 0 (a plane in 3D, a row in 2D, the whole line in 1D), and each slice
-// into slabs of whole rows. Slabs never cross a slice, so a run cut into
-// slices of axis 0 holds whole slabs, and adding every slab's sums in slab
-// order gives the same bits however the slices were shared out.
+// axis 0 (a plane in 3D, a row in 2D), and each slice into slabs of whole
+// rows; a 1D line is one slice, cut into slabs of cells. Slabs never cross
+// a slice, so a run cut into slices of axis 0 holds whole slabs (a 1D run
+// is cut at slab boundaries), and adding every slab's sums in slab order
+// gives the same bits however the lattice was shared out.
 #include <cstddef>
 #include <optional>
 #include <utility>
@@ -30,8 +31,19 @@ struct SlabLayout {
   // The slabs of a slice cover its rows [first_row, first_row + rows_used):
   // all of them in a whole lattice, the owned ones in a rank's padded block.
   std::size_t first_row = 0, rows_used = 0;
+  // In 1D a slab is cells_per_slab cells of the line (the last one shorter)
+  // within [first_cell, first_cell + cells_used); 0 in 2D and 3D, where a
+  // slab holds whole rows.
+  std::size_t cells_per_slab = 0, first_cell = 0, cells_used = 0;
+  // Cell x of a row is cell x + x_shift of the whole lattice's rows, x_n
+  // long: the cells within the stencil's reach of either end of those are
+  // the wrapped ends, summed one by one.
+  long x_shift = 0;
+  std::size_t x_n = 0;
   // Rows [first, end) of slab `slab` (rows counted as z·ny + y).
   std::pair<std::size_t, std::size_t> rows(std::size_t slab) const;
+  // Cells [first, end) of each of those rows, nx long.
+  std::pair<std::size_t, std::size_t> cells(std::size_t slab, std::size_t nx) const;
 };
 SlabLayout slab_layout(const Grid& g);
 

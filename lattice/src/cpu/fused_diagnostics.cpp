@@ -141,9 +141,10 @@ inline void cell(const Row<T>& r, std::size_t x, std::size_t xm2, std::size_t xm
   count_health(a, bad_above, acc);
 }
 
+// Cells [x_begin, x_end) of row (z, y); l places them along x.
 template <class T, int Dims, int Order, bool ChiField>
-void add_row(const State<T>& st, const cpu::Shape3& s, std::size_t z, std::size_t y, double bad_above,
-             Sums<double>& scalar, Sums<v4d>& vector) {
+void add_row(const State<T>& st, const cpu::Shape3& s, const cpu::SlabLayout& l, std::size_t z, std::size_t y,
+             std::size_t x_begin, std::size_t x_end, double bad_above, Sums<double>& scalar, Sums<v4d>& vector) {
   const T* E = st.E.data();
   const T* P = st.E_prev.data();
   const std::size_t at = z * s.plane() + y * s.nx;
@@ -166,9 +167,13 @@ void add_row(const State<T>& st, const cpu::Shape3& s, std::size_t z, std::size_
                                            kernels::wrap(x, 1, nx), kernels::wrap(x, 2 * long(o4), nx), bad_above,
                                            scalar);
   };
-  const std::size_t lo = std::min(radius, nx);
-  const std::size_t hi = nx > 2 * radius ? nx - radius : lo;
-  for (std::size_t x = 0; x < lo; ++x) wrapped(x);
+  // The wrapped ends: the cells within `radius` of the whole rows' ends.
+  const auto local = [&](long g) {
+    return static_cast<std::size_t>(std::clamp(g - l.x_shift, static_cast<long>(x_begin), static_cast<long>(x_end)));
+  };
+  const std::size_t lo = local(static_cast<long>(radius));
+  const std::size_t hi = std::max(lo, local(static_cast<long>(l.x_n) - static_cast<long>(radius)));
+  for (std::size_t x = x_begin; x < lo; ++x) wrapped(x);
   std::size_t x = lo;
   Sums<v4d> v = vector;  // local: the fields' pointers cannot alias it
   for (; x + lanes <= hi; x += lanes) {
@@ -178,7 +183,7 @@ void add_row(const State<T>& st, const cpu::Shape3& s, std::size_t z, std::size_
   for (; x < hi; ++x) {
     cell<double, T, Dims, Order, ChiField>(r, x, x - 2 * o4, x - 1, x + 1, x + 2 * o4, bad_above, scalar);
   }
-  for (x = hi; x < nx; ++x) wrapped(x);
+  for (x = hi; x < x_end; ++x) wrapped(x);
 }
 
 // About 8k cells a slab: enough work to amortize a slab's setup, and
@@ -192,14 +197,17 @@ void partials_into(const State<T>& st, const Params& p, double bad_above, const 
   cpu::dispatch(st.grid().dims(), p.stencil_order, st.chi_field.has_value(), [&](auto d, auto o, auto c) {
     constexpr int Dims = decltype(d)::value, Order = decltype(o)::value;
     constexpr bool ChiField = decltype(c)::value;
-    const std::size_t cells = (end_slab - first_slab) * l.rows_per_slab * s.nx;
+    const std::size_t per_slab = l.cells_per_slab > 0 ? l.cells_per_slab : l.rows_per_slab * s.nx;
+    const std::size_t cells = (end_slab - first_slab) * per_slab;
 #pragma omp parallel for schedule(static) if (cells >= 32768)
     for (std::size_t slab = first_slab; slab < end_slab; ++slab) {
       Sums<double> scalar;
       Sums<v4d> vector;
       const auto [first_row, end_row] = l.rows(slab);
+      const auto [first_cell, end_cell] = l.cells(slab, s.nx);
       for (std::size_t row = first_row; row < end_row; ++row) {
-        add_row<T, Dims, Order, ChiField>(st, s, row / s.ny, row % s.ny, bad_above, scalar, vector);
+        add_row<T, Dims, Order, ChiField>(st, s, l, row / s.ny, row % s.ny, first_cell, end_cell, bad_above, scalar,
+                                          vector);
       }
       out[slab - first_slab] = total(scalar, vector);
     }
@@ -218,13 +226,25 @@ SlabLayout slab_layout(const Grid& g) {
   l.rows_per_slab = std::clamp<std::size_t>(slab_cells / s.nx, 1, l.rows_per_slice);
   l.slabs_per_slice = (l.rows_per_slice + l.rows_per_slab - 1) / l.rows_per_slab;
   l.rows_used = l.rows_per_slice;
+  if (g.dims() == 1) {
+    l.cells_per_slab = std::min(slab_cells, s.nx);
+    l.cells_used = s.nx;
+    l.slabs_per_slice = (s.nx + l.cells_per_slab - 1) / l.cells_per_slab;
+  }
+  l.x_n = s.nx;
   return l;
 }
 
 std::pair<std::size_t, std::size_t> SlabLayout::rows(std::size_t slab) const {
-  const std::size_t slice = slab / slabs_per_slice, k = slab % slabs_per_slice;
+  const std::size_t slice = slab / slabs_per_slice, k = cells_per_slab > 0 ? 0 : slab % slabs_per_slice;
   const std::size_t start = slice * rows_per_slice + first_row, first = start + k * rows_per_slab;
   return {first, std::min(start + rows_used, first + rows_per_slab)};
+}
+
+std::pair<std::size_t, std::size_t> SlabLayout::cells(std::size_t slab, std::size_t nx) const {
+  if (cells_per_slab == 0) return {0, nx};
+  const std::size_t first = first_cell + slab % slabs_per_slice * cells_per_slab;
+  return {first, std::min(first_cell + cells_used, first + cells_per_slab)};
 }
 
 void add(DiagnosticSums& to, const DiagnosticSums& o) {
@@ -252,10 +272,13 @@ template <class T>
 std::optional<BadCell> first_bad_in_slab(const State<T>& st, double limit, const SlabLayout& l, std::size_t slab) {
   const std::size_t nx = cpu::shape3(st.grid()).nx;
   const auto [first_row, end_row] = l.rows(slab);
+  const auto [first_cell, end_cell] = l.cells(slab, nx);
   const double bad_above = std::min(limit, DBL_MAX);
-  for (std::size_t i = first_row * nx; i < end_row * nx; ++i) {
-    const double v = st.E[i];
-    if (!(std::abs(v) <= bad_above)) return BadCell{i, st.grid().coords(i), v};
+  for (std::size_t row = first_row; row < end_row; ++row) {
+    for (std::size_t i = row * nx + first_cell; i < row * nx + end_cell; ++i) {
+      const double v = st.E[i];
+      if (!(std::abs(v) <= bad_above)) return BadCell{i, st.grid().coords(i), v};
+    }
   }
   return std::nullopt;
 }

@@ -39,10 +39,10 @@ struct StepArgs {
   bool absorbing;
   std::size_t width;
   T factor;
-  // Where the slices of axis 0 (z in 3D, y in 2D) lie in the whole
-  // lattice, for the absorbing band: slice i is slice (i + outer_shift)
-  // mod outer_n there. The whole lattice: shift 0, its own extent. A
-  // rank's padded part of a distributed lattice sets them.
+  // Where the slices of axis 0 (z in 3D, y in 2D, the cells x in 1D) lie
+  // in the whole lattice, for the absorbing band: slice i is slice
+  // (i + outer_shift) mod outer_n there. The whole lattice: shift 0, its
+  // own extent. A rank's padded part of a distributed lattice sets them.
   long outer_shift;
   std::size_t outer_n;
   // The same for the rows of a 3D plane (axis 1), when a rank holds a part
@@ -62,7 +62,7 @@ StepArgs<T> step_args(const T* e, T* prev_out, const T* chi, const Grid& g, cons
   const Shape3 s = shape3(g);
   return {e, prev_out, chi, s, kernels::coefficients<T>(p), p.boundary == Boundary::absorbing,
           static_cast<std::size_t>(p.absorb_width), static_cast<T>(p.absorb_factor), 0,
-          g.dims() == 3 ? s.nz : s.ny, 0, s.ny};
+          g.dims() == 3 ? s.nz : g.dims() == 2 ? s.ny : s.nx, 0, s.ny};
 }
 
 namespace detail {
@@ -130,6 +130,12 @@ void update_row(const StepArgs<T>& a, std::size_t z, std::size_t y) {
     const std::size_t ny = Dims == 2 ? a.outer_n : Dims == 3 ? a.middle_n : s.ny;
     const int band = (Dims == 3 && kernels::in_band(gz, nz, w)) + (Dims >= 2 && kernels::in_band(gy, ny, w));
     T* out = a.prev_out + at;
+    if (Dims == 1 && (a.outer_shift != 0 || a.outer_n != nx)) {  // a rank's part of a line
+      for (std::size_t x = 0; x < nx; ++x) {
+        out[x] = kernels::absorb(out[x], kernels::in_band(a.outer(x), a.outer_n, w), a.factor);
+      }
+      return;
+    }
     for (std::size_t x = 0; x < nx; ++x) out[x] = kernels::absorb(out[x], band + kernels::in_band(x, nx, w), a.factor);
   }
 }

@@ -49,9 +49,20 @@ void sweep_block(State<T>& st, const Params& p, const Placement& at, std::size_t
     a.middle_n = at.rows;
   }
   const cpu::Shape3 s = a.s;
-  const std::size_t nx = s.nx, slice = Dims == 3 ? s.plane() : nx, row_cells = (row_hi - row_lo) * nx;
+  const std::size_t nx = s.nx, slice = Dims == 3 ? s.plane() : Dims == 2 ? nx : 1;
+  const std::size_t row_cells = Dims == 1 ? 1 : (row_hi - row_lo) * nx;
   T* out = a.prev_out;
   const bool reflective = p.boundary == Boundary::reflective;
+  if constexpr (Dims == 1) {
+    // A part of a line is one row: all of it is updated, its ends from the
+    // other end's cells, which leaves the cells within j·r of either end
+    // wrong after step j, as in a block of slices they go stale.
+    cpu::update_row<T, Dims, Order, ChiField>(a, 0, 0);
+    if (reflective) {
+      for (std::size_t q = lo; q < hi; ++q) copy_face(out, q, a.outer(q), at.slices, slice, row_cells);
+    }
+    return;
+  }
   const bool threads = (hi - lo) * row_cells >= 32768;
 #pragma omp parallel if (threads)
   {
@@ -60,7 +71,7 @@ void sweep_block(State<T>& st, const Params& p, const Placement& at, std::size_t
       for (std::size_t z = lo; z < hi; ++z) {
         for (std::size_t y = row_lo; y < row_hi; ++y) cpu::update_row<T, Dims, Order, ChiField>(a, z, y);
       }
-    } else {
+    } else if constexpr (Dims == 2) {
 #pragma omp for schedule(static)
       for (std::size_t y = lo; y < hi; ++y) cpu::update_row<T, Dims, Order, ChiField>(a, 0, y);
     }
@@ -115,17 +126,17 @@ BlockRank<T>::BlockRank(const Grid& whole, const Params& p, Split split, int ran
     : whole_(whole), params_(p), split_(split),
       owned_(owned_block(whole, split, rank).slices), rows_(owned_block(whole, split, rank).rows),
       halo_(halo_slices(p.stencil_order, depth)), row_halo_(split.rows > 1 ? halo_ : 0), depth_(depth) {
-  if (whole.dims() < 2) {
-    throw InputError("a distributed run needs a 2D or 3D lattice; a 1D lattice runs on one process");
-  }
   if (split.rows > 1 && whole.dims() < 3) {
-    throw InputError("a 2D lattice is split along axis 0 alone: its rows are the contiguous axis");
+    throw InputError("a " + std::to_string(whole.dims()) +
+                     "D lattice is split along axis 0 alone: its rows are the contiguous axis");
   }
   if (depth < 1) throw InputError("the exchange depth must be at least 1 step");
   const bool reflective = p.boundary == Boundary::reflective;
   const std::size_t fewest = fewest_owned(p.stencil_order, depth, reflective);
-  const std::size_t thinnest = owned_slices(whole.extent(0), split.slices, split.slices - 1).size();
-  if (fewest > thinnest) throw InputError(fits_message(fewest, thinnest, "slices of axis 0"));
+  const std::size_t thinnest = owned_block(whole, split, (split.slices - 1) * split.rows).slices.size();
+  if (fewest > thinnest) {
+    throw InputError(fits_message(fewest, thinnest, whole.dims() == 1 ? "cells" : "slices of axis 0"));
+  }
   if (split.rows > 1 && deepest_depth(whole, split, p.stencil_order, depth, reflective) < depth) {
     throw InputError(fits_message(fewest, owned_block(whole, split, split.ranks() - 1).rows.size(),
                                   "rows of axis 1"));
@@ -183,7 +194,9 @@ void BlockRank<T>::sweep(std::size_t lo, std::size_t hi, std::size_t row_lo, std
 template <class T>
 void BlockRank<T>::use_wavefront(std::size_t band_rows) {
   const std::string why = "cpu_temporal on each rank ";
-  if (whole_.dims() != 3) throw InputError(why + "needs a 3D lattice; step a 2D one with cpu");
+  if (whole_.dims() != 3) {
+    throw InputError(why + "needs a 3D lattice; step a " + std::to_string(whole_.dims()) + "D one with cpu");
+  }
   if (row_halo_ > 0) {
     throw InputError(why + "needs slabs of axis 0 (its bands wrap around axis 1); split axis 0 alone, e.g. " +
                      std::to_string(split_.ranks()) + "x1x1");
@@ -264,7 +277,8 @@ void BlockRank<T>::advance_block(const std::function<void(const Transfers&)>& st
   // neighbour in the same part.
   const std::size_t band = d + 1, rows_lo = row_halo_, rows_hi = row_halo_ + rows_.size();
   const bool rows_split = row_halo_ > 0;
-  const bool apart = n > 2 * band && (!rows_split || rows_.size() > 2 * band);
+  // A part of a line is updated whole (sweep_block): no shell apart.
+  const bool apart = whole_.dims() > 1 && n > 2 * band && (!rows_split || rows_.size() > 2 * band);
   // Slices [d + band, d + n − band) by the owned rows less their shell.
   const SliceRange inner_rows = rows_split ? SliceRange{rows_lo + band, rows_hi - band} : SliceRange{rows_lo, rows_hi};
   if (apart) {
@@ -302,6 +316,13 @@ void BlockRank<T>::advance_block(const std::function<void(const Transfers&)>& st
 template <class T>
 cpu::SlabLayout BlockRank<T>::layout() const {
   cpu::SlabLayout l = cpu::slab_layout(whole_);
+  if (whole_.dims() == 1) {  // the padded part is one slice, its owned cells whole slabs
+    l.first_cell = halo_;
+    l.cells_used = owned_.size();
+    l.slabs_per_slice = (owned_.size() + l.cells_per_slab - 1) / l.cells_per_slab;
+    l.x_shift = static_cast<long>(owned_.begin) - static_cast<long>(halo_);
+    return l;
+  }
   const bool planes = whole_.dims() == 3;
   l.slices = owned_.size() + 2 * halo_;
   l.rows_per_slice = planes ? padded_rows() : 1;
@@ -313,14 +334,19 @@ cpu::SlabLayout BlockRank<T>::layout() const {
 
 template <class T>
 std::vector<cpu::DiagnosticSums> BlockRank<T>::diagnostic_partials(double limit) const {
+  if (whole_.dims() == 1) return cpu::diagnostic_partials(local_, params_, limit, layout(), 0, 1);
   return cpu::diagnostic_partials(local_, params_, limit, layout(), halo_, halo_ + owned_.size());
 }
 
 template <class T>
 std::optional<BadCell> BlockRank<T>::first_bad(double limit, std::size_t j) const {
   const cpu::SlabLayout l = layout();
-  std::optional<BadCell> bad = cpu::first_bad_in_slab(local_, limit, l, halo_ * l.slabs_per_slice + j);
-  if (bad) {
+  const bool line = whole_.dims() == 1;
+  std::optional<BadCell> bad = cpu::first_bad_in_slab(local_, limit, l, line ? j : halo_ * l.slabs_per_slice + j);
+  if (bad && line) {
+    bad->index = bad->index - halo_ + owned_.begin;
+    bad->coords = whole_.coords(bad->index);
+  } else if (bad) {
     const std::size_t nx = row_cells(), n1 = whole_.dims() == 3 ? whole_.extent(1) : 1;
     const std::size_t slice = bad->index / slice_cells(), row = bad->index % slice_cells() / nx;
     const std::size_t z = owned_.begin + slice - halo_, y = whole_.dims() == 3 ? rows_.begin + row - row_halo_ : 0;

@@ -1,6 +1,7 @@
 #pragma once
 // One rank's part of a distributed lattice: a block of slices of axis 0
-// (and in 3D, when the split shares them out too, of rows of axis 1),
+// (cells of a 1D line; and in 3D, when the split shares them out too, of
+// rows of axis 1),
 // padded with halos on both sides of each split axis, stepped by the `cpu`
 // backend's row update (cpu/rows.hpp), so that every cell it owns gets the
 // bits one process gives. Between exchanges the halos are recomputed
@@ -31,9 +32,9 @@ namespace lfm::distributed {
 template <class T>
 class BlockRank {
  public:
-  // Rank `rank` of the split over a 2D or 3D lattice, exchanging every
-  // `depth` steps; throws InputError when a halo does not fit
-  // (deepest_depth gives the depth that does) or the lattice is 1D.
+  // Rank `rank` of the split over a lattice, exchanging every `depth`
+  // steps; throws InputError when a halo does not fit (deepest_depth gives
+  // the depth that does).
   BlockRank(const Grid& whole, const Params& p, Split split, int rank, int depth, bool chi_field);
 
   const Grid& whole() const { return whole_; }
@@ -43,7 +44,8 @@ class BlockRank {
   std::size_t halo() const { return halo_; }        // slices
   std::size_t row_halo() const { return row_halo_; }  // rows: halo() when rows are split, else 0
   int depth() const { return depth_; }
-  std::size_t row_cells() const { return whole_.extent(whole_.dims() - 1); }
+  // Cells of a row: in 1D, where the slices are cells, 1.
+  std::size_t row_cells() const { return whole_.dims() == 1 ? 1 : whole_.extent(whole_.dims() - 1); }
   std::size_t padded_rows() const { return rows_.size() + 2 * row_halo_; }
   std::size_t slice_cells() const { return padded_rows() * row_cells(); }  // of a padded slice
   State<T>& local() { return local_; }
@@ -99,15 +101,14 @@ class BlockRank {
   // depth 1 none is stale). The caller completes the transfers after this
   // returns; then the halos are fresh again. The rest goes in a few chunks
   // with `progress` called after each, for the caller to let its transfers
-  // advance (MPI moves a large message only inside its calls). Not with a
-  // wavefront, which exchanges after its block.
+  // advance (MPI moves a large message only inside its calls). A part of
+  // a 1D line, updated whole in each step, computes its whole last step
+  // before `start`. Not with a wavefront, which exchanges after its block.
   void advance_block(const std::function<void(const Transfers&)>& start, const std::function<void()>& progress);
 
   // The sums of the owned slabs, in the order of the whole lattice's slabs
-  // that it holds (halos must be fresh): slice by slice, each slice's
-  // slabs of owned rows in row order.
+  // that it holds (halos must be fresh): as slabs_held lists them.
   std::vector<cpu::DiagnosticSums> diagnostic_partials(double limit) const;
-  std::size_t slabs_per_slice() const { return layout().slabs_per_slice; }
   // The first bad cell of owned slab j (an index into diagnostic_partials),
   // in the whole lattice's coordinates.
   std::optional<BadCell> first_bad(double limit, std::size_t j) const;

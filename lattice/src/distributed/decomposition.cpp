@@ -21,12 +21,33 @@ SliceRange owned_rows(std::size_t n, std::size_t rows_per_slab, int ranks, int r
 }
 
 Block owned_block(const Grid& g, Split split, int rank) {
+  if (g.dims() == 1) return {owned_rows(g.extent(0), cpu::slab_layout(g).cells_per_slab, split.slices, rank), {0, 1}};
   Block b{owned_slices(g.extent(0), split.slices, rank / split.rows), {0, 1}};
   if (g.dims() == 3) {
     b.rows = split.rows > 1 ? owned_rows(g.extent(1), cpu::slab_layout(g).rows_per_slab, split.rows, rank % split.rows)
                             : SliceRange{0, g.extent(1)};
   }
   return b;
+}
+
+std::size_t slabs_of_line(const Grid& g) { return g.dims() == 1 ? cpu::slab_layout(g).slabs_per_slice : 0; }
+
+std::vector<std::size_t> slabs_held(const Grid& g, const Block& b) {
+  const cpu::SlabLayout whole = cpu::slab_layout(g);
+  std::vector<std::size_t> out;
+  if (g.dims() == 1) {
+    for (std::size_t x = b.slices.begin; x < b.slices.end; x += whole.cells_per_slab) {
+      out.push_back(x / whole.cells_per_slab);
+    }
+    return out;
+  }
+  const std::size_t per_slice = g.dims() == 3 ? (b.rows.size() + whole.rows_per_slab - 1) / whole.rows_per_slab : 1;
+  for (std::size_t z = b.slices.begin; z < b.slices.end; ++z) {
+    for (std::size_t k = 0; k < per_slice; ++k) {
+      out.push_back(z * whole.slabs_per_slice + b.rows.begin / whole.rows_per_slab + k);
+    }
+  }
+  return out;
 }
 
 std::size_t halo_slices(int stencil_order, int depth) {
@@ -47,7 +68,15 @@ int deepest_depth(std::size_t n, int ranks, int stencil_order, int wanted, bool 
 }
 
 int deepest_depth(const Grid& g, Split split, int stencil_order, int wanted, bool reflective) {
-  if (g.dims() < 2 || split.slices < 1 || split.rows < 1) return 0;
+  if (split.slices < 1 || split.rows < 1) return 0;
+  if (g.dims() == 1) {
+    if (split.rows > 1 || slabs_of_line(g) < static_cast<std::size_t>(split.slices)) return 0;
+    // The thinnest part is the last: fewest slabs, and its last slab may be short.
+    const std::size_t thinnest = owned_block(g, split, split.slices - 1).slices.size();
+    int depth = wanted;
+    while (depth > 0 && fewest_owned(stencil_order, depth, reflective) > thinnest) --depth;
+    return depth;
+  }
   int depth = deepest_depth(g.extent(0), split.slices, stencil_order, wanted, reflective);
   if (split.rows == 1) return depth;
   if (g.dims() < 3) return 0;

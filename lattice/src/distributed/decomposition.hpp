@@ -1,13 +1,15 @@
 #pragma once
 // How a distributed run shares out the lattice: slices of the grid's axis 0
-// (planes in 3D, rows in 2D), a contiguous run of them per rank, and in 3D
-// optionally also the rows of each plane (axis 1), so that ranks hold
-// blocks of slices × rows. Axis 2 (the last), along which the row kernels
-// run and vectorize, is never split. Each rank's block is padded with halos
-// copied from its neighbours; along axis 0, the slowest in memory, a halo
-// is one contiguous block of each field.
+// (planes in 3D, rows in 2D, cells in 1D), a contiguous run of them per
+// rank, and in 3D optionally also the rows of each plane (axis 1), so that
+// ranks hold blocks of slices × rows. In 2D and 3D the last axis, along
+// which the row kernels run and vectorize, is never split; a 1D line is
+// cut into parts of whole slabs of the diagnostics. Each rank's block is
+// padded with halos copied from its neighbours; along axis 0, the slowest
+// in memory, a halo is one contiguous block of each field.
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "lattice/grid.hpp"
 
@@ -37,11 +39,19 @@ struct Split {
 SliceRange owned_rows(std::size_t n, std::size_t rows_per_slab, int ranks, int rank);
 
 // What rank `rank` of the split owns: slices of axis 0 and rows of axis 1
-// (all of them unless split; [0, 1) in 2D, where a slice is a row).
+// (all of them unless split; [0, 1) in 1D and 2D, where a slice is a cell
+// or a row). A 1D line goes out as owned_rows shares rows, in whole slabs.
 struct Block {
   SliceRange slices, rows;
 };
 Block owned_block(const Grid& g, Split split, int rank);
+
+// The slabs of the diagnostics a 1D line is cut into (0 in 2D and 3D).
+std::size_t slabs_of_line(const Grid& g);
+// The whole lattice's slabs that block b holds, in the order its rank sums
+// them (cpu/diagnostic_partials.hpp): slice by slice, each slice's slabs
+// of b's rows in row order; a part of a line's in line order.
+std::vector<std::size_t> slabs_held(const Grid& g, const Block& b);
 
 // Halo slices on each side for `depth` steps between exchanges: the
 // stencil's reach (order / 2) per step. Reflective faces need no more:
@@ -61,9 +71,10 @@ std::size_t fewest_owned(int stencil_order, int depth, bool reflective);
 // one step's does.
 int deepest_depth(std::size_t n, int ranks, int stencil_order, int wanted, bool reflective);
 
-// The same for a block split of a 2D or 3D lattice: every axis it splits
-// must fill its halos from a neighbour alone. 0 also when axis 1 is split
-// in 2D, or into more columns than it has slabs of rows.
+// The same for a block split of a lattice: every axis it splits must fill
+// its halos from a neighbour alone. 0 also when axis 1 is split in 1D or
+// 2D, or into more columns than it has slabs of rows, or a line into more
+// parts than it has slabs.
 int deepest_depth(const Grid& g, Split split, int stencil_order, int wanted, bool reflective);
 
 }  // namespace lfm::distributed

@@ -85,11 +85,14 @@ std::string describe_decomposition(const Grid& g, Split split, int stencil_order
   };
   const std::size_t halo = halo_slices(stencil_order, depth);
   const std::string ranks = std::to_string(split.ranks()) + " ranks (";
-  const std::string parts = split.rows == 1 ? "slabs of axis 0: " + sizes(false) + " slices)"
-                                            : split.text() + " blocks: " + sizes(false) + " slices of axis 0 by " +
-                                                  sizes(true) + " rows of axis 1)";
-  return ranks + parts + ", halos of " + std::to_string(halo) + (halo == 1 ? " slice" : " slices") +
-         ", exchanged every " + (depth == 1 ? std::string("step") : std::to_string(depth) + " steps");
+  const bool line = g.dims() == 1;
+  const std::string parts = line              ? "parts of the line: " + sizes(false) + " cells)"
+                            : split.rows == 1 ? "slabs of axis 0: " + sizes(false) + " slices)"
+                                              : split.text() + " blocks: " + sizes(false) + " slices of axis 0 by " +
+                                                    sizes(true) + " rows of axis 1)";
+  const std::string unit = line ? " cell" : " slice";
+  return ranks + parts + ", halos of " + std::to_string(halo) + unit + (halo == 1 ? "" : "s") + ", exchanged every " +
+         (depth == 1 ? std::string("step") : std::to_string(depth) + " steps");
 }
 
 std::string describe_wavefront(const Grid& g, const Params& p, int depth, std::size_t band_rows) {
@@ -120,9 +123,9 @@ Split parse_split(const std::string& text, const Grid& g) {
                      "x1 or another split");
   }
   if (n.size() > 1 && n[1] > 1 && g.dims() < 3) {
+    const std::string why = g.dims() == 1 ? "it has no other" : "its rows are the contiguous axis";
     throw InputError("--decomposition " + text + ": a " + std::to_string(g.dims()) +
-                     "D lattice is split along axis 0 alone (its rows are the contiguous axis); use " +
-                     std::to_string(n[0] * n[1]) + "x1");
+                     "D lattice is split along axis 0 alone (" + why + "); use " + std::to_string(n[0] * n[1]) + "x1");
   }
   return {static_cast<int>(n[0]), n.size() > 1 ? static_cast<int>(n[1]) : 1};
 }
@@ -132,7 +135,6 @@ Split parse_split(const std::string& text, const Grid& g) {
 Split choose_split(const Grid& g, int ranks, const std::string& requested, const Params& p, int depth) {
   const int stencil_order = p.stencil_order;
   const bool reflective = p.boundary == Boundary::reflective;
-  if (g.dims() < 2) throw InputError("a distributed run needs a 2D or 3D lattice; run a 1D lattice on one process");
   if (requested.empty() && g.dims() == 3) {
     int dims[2] = {0, 0};
     MPI_Dims_create(ranks, 2, dims);
@@ -143,6 +145,14 @@ Split choose_split(const Grid& g, int ranks, const std::string& requested, const
   if (split.ranks() != ranks) {
     throw InputError("--decomposition " + requested + " is " + std::to_string(split.ranks()) +
                      " ranks; mpiexec started " + std::to_string(ranks));
+  }
+  if (g.dims() == 1 && deepest_depth(g, split, stencil_order, 1, reflective) == 0) {
+    const std::size_t per_slab = cpu::slab_layout(g).cells_per_slab;
+    const std::size_t slabs = slabs_of_line(g);
+    throw InputError("the 1D lattice's " + std::to_string(g.extent(0)) + " cells make " + std::to_string(slabs) +
+                     (slabs == 1 ? " slab" : " slabs") + " of the diagnostics (" + std::to_string(per_slab) +
+                     " cells each), shared out whole: too few for " + std::to_string(split.slices) +
+                     " ranks at stencil order " + std::to_string(stencil_order) + "; use fewer ranks");
   }
   if (deepest_depth(g.extent(0), split.slices, stencil_order, 1, reflective) == 0) {
     throw InputError("the " + g.shape_string() + " lattice has too few slices of axis 0 for " +
@@ -162,9 +172,9 @@ Split choose_split(const Grid& g, int ranks, const std::string& requested, const
   const int fits = deepest_depth(g, split, stencil_order, depth, reflective);
   if (fits < depth) {
     throw InputError("--exchange-depth " + std::to_string(depth) + " needs halos of " +
-                     std::to_string(halo_slices(stencil_order, depth)) + " slices, more than the thinnest of " +
-                     std::to_string(ranks) + " blocks of " + g.shape_string() + " holds; at most " +
-                     std::to_string(fits) + " here");
+                     std::to_string(halo_slices(stencil_order, depth)) + (g.dims() == 1 ? " cells" : " slices") +
+                     ", more than the thinnest of " + std::to_string(ranks) + " blocks of " + g.shape_string() +
+                     " holds; at most " + std::to_string(fits) + " here");
   }
   return split;
 }

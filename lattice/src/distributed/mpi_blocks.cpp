@@ -221,23 +221,18 @@ FusedDiagnostics diagnose(const BlockRank<T>& rank, const Params& p, double limi
   const Grid& g = rank.whole();
   const cpu::SlabLayout whole = cpu::slab_layout(g);
   const std::vector<cpu::DiagnosticSums> mine = rank.diagnostic_partials(limit);
-  // Every rank's slabs, as rank r holds them: slice by slice, its columns' slabs in row order.
-  std::vector<Block> blocks(ranks);
-  std::vector<std::size_t> per_slice(ranks);
+  // Every rank's slabs, in the order rank r holds them.
+  std::vector<std::vector<std::size_t>> slabs(ranks);
   std::vector<int> counts(ranks), offsets(ranks);
   for (int r = 0, at = 0; r < ranks; ++r) {
-    blocks[r] = owned_block(g, rank.split(), r);
-    per_slice[r] = g.dims() == 3 ? (blocks[r].rows.size() + whole.rows_per_slab - 1) / whole.rows_per_slab : 1;
-    counts[r] = static_cast<int>(blocks[r].slices.size() * per_slice[r]) * per_slab;
+    slabs[r] = slabs_held(g, owned_block(g, rank.split(), r));
+    counts[r] = static_cast<int>(slabs[r].size()) * per_slab;
     offsets[r] = at;
     at += counts[r];
   }
-  const auto held = [&](int r) { return blocks[r].slices.size() * per_slice[r]; };
-  const auto global_slab = [&](int r, std::size_t j) {
-    return (blocks[r].slices.begin + j / per_slice[r]) * whole.slabs_per_slice +
-           blocks[r].rows.begin / whole.rows_per_slab + j % per_slice[r];
-  };
-  std::vector<cpu::DiagnosticSums> gathered(me == 0 ? g.extent(0) * whole.slabs_per_slice : 0);
+  const auto held = [&](int r) { return slabs[r].size(); };
+  const auto global_slab = [&](int r, std::size_t j) { return slabs[r][j]; };
+  std::vector<cpu::DiagnosticSums> gathered(me == 0 ? whole.slices * whole.slabs_per_slice : 0);
   check(MPI_Gatherv(mine.data(), counts[me], MPI_DOUBLE, gathered.data(), counts.data(), offsets.data(), MPI_DOUBLE,
                     0, comm),
         "gather of the diagnostic sums");
