@@ -64,51 +64,11 @@ int MpiSession::serve() {
   }
 }
 
-namespace {
-
-// A cpu_temporal wavefront on each rank, unless --exchange-depth says
-// otherwise: 8 steps deep where the slabs hold halos that deep (else the
-// deepest they hold), in bands of 32 rows: common choices of its tuner at
-// 256^3 (ranks do not tune).
-constexpr int wavefront_depth = 8;
-constexpr std::size_t wavefront_band_rows = 32;
-
-// Steps between exchanges: the user's, else 1 for cpu and the wavefront's
-// depth where the slabs of axis 0 hold it.
-int exchange_depth(const DistributedArgs& args, bool wavefront, const Grid& grid, const Params& params) {
-  if (args.exchange_depth > 0) return args.exchange_depth;
-  if (!wavefront) return 1;
-  return std::max(1, distributed::deepest_depth(grid.extent(0), session_ranks, params.stencil_order, wavefront_depth,
-                                                params.boundary == Boundary::reflective));
-}
-
-}  // namespace
-
 std::function<std::unique_ptr<Backend>(const BackendInfo&)> distributed_backends(
     const DistributedArgs& args, const Grid& grid, const Params& params,
     const std::function<void(const std::string&)>& notice) {
   if (session_ranks <= 1) return {};
-  return [=](const BackendInfo& info) -> std::unique_ptr<Backend> {
-    const bool wavefront = info.name == "cpu_temporal";
-    if (info.name != "cpu" && info.name != "auto" && !wavefront) {
-      throw InputError("--backend " + info.name + ": a distributed run steps every rank with cpu or cpu_temporal " +
-                       "(auto, the default, chooses cpu); " + info.name + " runs on one process");
-    }
-    // The wavefront takes whole planes: by default its ranks hold slabs.
-    const std::string requested =
-        wavefront && args.decomposition.empty() ? std::to_string(session_ranks) : args.decomposition;
-    const int depth = exchange_depth(args, wavefront, grid, params);
-    const distributed::Split split = distributed::choose_split(grid, session_ranks, requested, params, depth);
-    const std::optional<std::size_t> band_rows =
-        wavefront ? std::optional<std::size_t>(wavefront_band_rows) : std::nullopt;
-    if (notice) {
-      std::string text =
-          "distributed over " + distributed::describe_decomposition(grid, split, params.stencil_order, depth);
-      if (band_rows) text += "; " + distributed::describe_wavefront(grid, params, depth, *band_rows);
-      notice(text);
-    }
-    return std::make_unique<distributed::DistributedBackend>(MPI_COMM_WORLD, depth, requested, band_rows);
-  };
+  return distributed::root_backends(MPI_COMM_WORLD, args.exchange_depth, args.decomposition, grid, params, notice);
 }
 
 #else

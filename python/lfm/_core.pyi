@@ -47,12 +47,23 @@ class RunSettings:
 RunOutcome = tuple[str, str, int, str, list[int], BaseException | None]
 Progress = Callable[[int, int, float], object] | None
 
+class Ranks:
+    comm: int | None  # an mpi4py communicator's py2f() handle
+    decomposition: str
+    exchange_depth: int
+    def __init__(self) -> None: ...
+
+mpi_built: bool
+
 def run_workload(name: str, dims: int, n: int, precision: str, overrides_json: str, out: str, force: bool,
                  settings: RunSettings, allow_unstable: bool, memory_limit: str | None, command: str,
-                 progress: Progress) -> RunOutcome: ...
+                 progress: Progress, ranks: Ranks) -> RunOutcome: ...
 def run_arrays(E: np.ndarray, E_prev: np.ndarray, params_json: str, chi: np.ndarray | None, out: str, force: bool,
-               settings: RunSettings, allow_unstable: bool, command: str, progress: Progress) -> RunOutcome: ...
-def resume(out: str, steps_total: int | None, memory_limit: str | None, progress: Progress) -> RunOutcome: ...
+               settings: RunSettings, allow_unstable: bool, command: str, progress: Progress,
+               ranks: Ranks) -> RunOutcome: ...
+def resume(out: str, steps_total: int | None, memory_limit: str | None, progress: Progress,
+           ranks: Ranks) -> RunOutcome: ...
+def serve(comm: int) -> None: ...  # only where mpi_built
 
 def exact_solution(E: np.ndarray, E_prev: np.ndarray, params_json: str, steps: int,
                    allow_unstable: bool) -> tuple[np.ndarray, np.ndarray]: ...

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "arrays.hpp"
+#include "distributed_binding.hpp"
 #include "lattice/diagnostics.hpp"
 #include "lattice/memory_check.hpp"
 #include "lattice/params.hpp"
@@ -79,10 +80,11 @@ using Outcome = std::tuple<std::string, std::string, std::int64_t, std::string, 
 // whose Python handler raises (Ctrl-C: KeyboardInterrupt), stops the run at
 // the next chunk boundary, as SIGINT stops `lfm run`.
 template <class Job>
-Outcome run_released(const nb::object& progress, const Job& job) {
+Outcome run_released(const nb::object& progress, const RootOfRanks& root, const Problem& problem, const Job& job) {
   std::optional<nb::python_error> raised;
   JobHooks hooks;
   hooks.notice = tell;
+  root.wire(hooks, problem);
   hooks.stop_requested = [&](std::int64_t) {
     nb::gil_scoped_acquire gil;
     if (!raised && PyErr_CheckSignals() != 0) raised.emplace();
@@ -134,18 +136,21 @@ Params with_overrides(const Params& p, const std::string& overrides_json) {
 }
 
 Outcome run_problem(Problem& problem, const std::string& out, bool force, const RunSettings& s,
-                    bool allow_unstable, const std::string& command, const nb::object& progress) {
+                    bool allow_unstable, const std::string& command, const nb::object& progress,
+                    const RootOfRanks& root) {
   const JobOptions options = job_options(s, command);
   const Grid& g = std::visit([](const auto& st) -> const Grid& { return st.grid(); }, problem.state);
   validate_for_python(problem.params, g, chi_max(problem.state, problem.params), allow_unstable);
   RunDirectory dir(out, force ? RunDirectory::Open::replace : RunDirectory::Open::create, tell);
-  return run_released(progress, [&](const JobHooks& hooks) { return run_job(problem, dir, options, hooks); });
+  return run_released(progress, root, problem,
+                      [&](const JobHooks& hooks) { return run_job(problem, dir, options, hooks); });
 }
 
 Outcome run_workload(const std::string& name, int dims, std::size_t n, const std::string& precision,
                      const std::string& overrides_json, const std::string& out, bool force, const RunSettings& s,
                      bool allow_unstable, const std::optional<std::string>& memory_limit,
-                     const std::string& command, const nb::object& progress) {
+                     const std::string& command, const nb::object& progress, const Ranks& ranks) {
+  const RootOfRanks root(ranks);  // first: whatever fails below ends the workers
   const Precision p = parse_precision(precision);
   job_options(s, command);  // bad options are refused before anything is built
   require_memory(estimate_run_bytes(workload_cells(n, dims), p), memory_limit);
@@ -154,12 +159,13 @@ Outcome run_workload(const std::string& name, int dims, std::size_t n, const std
   if (problem.params.precision != p) {
     throw InputError("params['precision'] is not accepted for a workload; pass precision=");
   }
-  return run_problem(problem, out, force, s, allow_unstable, command, progress);
+  return run_problem(problem, out, force, s, allow_unstable, command, progress, root);
 }
 
 Outcome run_arrays(const ReadOnlyArray& E, const ReadOnlyArray& E_prev, const std::string& params_json,
                    const std::optional<ReadOnlyArray>& chi, const std::string& out, bool force, const RunSettings& s,
-                   bool allow_unstable, const std::string& command, const nb::object& progress) {
+                   bool allow_unstable, const std::string& command, const nb::object& progress, const Ranks& ranks) {
+  const RootOfRanks root(ranks);
   const Params p = params_for(params_json, is_float32(E));
   Problem problem = is_float32(E) ? array_problem<float>(p, E, E_prev, chi) : array_problem<double>(p, E, E_prev, chi);
   std::visit(
@@ -169,18 +175,20 @@ Outcome run_arrays(const ReadOnlyArray& E, const ReadOnlyArray& E_prev, const st
         if (st.chi_field) require_finite(*st.chi_field, "chi");
       },
       problem.state);
-  return run_problem(problem, out, force, s, allow_unstable, command, progress);
+  return run_problem(problem, out, force, s, allow_unstable, command, progress, root);
 }
 
 Outcome resume(const std::string& out, std::optional<std::int64_t> steps_total,
-               const std::optional<std::string>& memory_limit, const nb::object& progress) {
+               const std::optional<std::string>& memory_limit, const nb::object& progress, const Ranks& ranks) {
+  const RootOfRanks root(ranks);
   ResumableRun run(out);
   require_memory(run.bytes_needed(), memory_limit);
   RunDirectory dir(out, RunDirectory::Open::resume, tell);
   JobHooks notices;
   notices.notice = tell;
   Problem problem = run.load(dir, steps_total, notices);
-  return run_released(progress, [&](const JobHooks& hooks) { return run.resume(problem, dir, hooks); });
+  return run_released(progress, root, problem,
+                      [&](const JobHooks& hooks) { return run.resume(problem, dir, hooks); });
 }
 
 }  // namespace
@@ -198,12 +206,20 @@ void bind_runs(nb::module_& m) {
       .def_rw("snapshot_fields", &RunSettings::snapshot_fields, nb::arg().none())
       .def_rw("snapshot_compression", &RunSettings::snapshot_compression, nb::arg().none())
       .def_rw("snapshot_float32", &RunSettings::snapshot_float32);
+  nb::class_<Ranks>(m, "Ranks")
+      .def(nb::init<>())
+      .def_rw("comm", &Ranks::comm, nb::arg().none())
+      .def_rw("decomposition", &Ranks::decomposition)
+      .def_rw("exchange_depth", &Ranks::exchange_depth);
   m.def("run_workload", &run_workload, "name"_a, "dims"_a, "n"_a, "precision"_a, "overrides_json"_a, "out"_a,
-        "force"_a, "settings"_a, "allow_unstable"_a, "memory_limit"_a.none(), "command"_a, "progress"_a.none());
+        "force"_a, "settings"_a, "allow_unstable"_a, "memory_limit"_a.none(), "command"_a, "progress"_a.none(),
+        "ranks"_a);
   m.def("run_arrays", &run_arrays, nb::arg("E").noconvert(), nb::arg("E_prev").noconvert(), "params_json"_a,
         nb::arg("chi").noconvert().none(), "out"_a, "force"_a, "settings"_a, "allow_unstable"_a, "command"_a,
-        "progress"_a.none());
-  m.def("resume", &resume, "out"_a, "steps_total"_a.none(), "memory_limit"_a.none(), "progress"_a.none());
+        "progress"_a.none(), "ranks"_a);
+  m.def("resume", &resume, "out"_a, "steps_total"_a.none(), "memory_limit"_a.none(), "progress"_a.none(),
+        "ranks"_a);
+  bind_distributed(m);
 }
 
 }  // namespace lfm::python

@@ -247,6 +247,47 @@ void DistributedBackend::sync(AnyState& s) {
   stale_ = false;
 }
 
+namespace {
+
+// A cpu_temporal wavefront on each rank, unless the exchange depth is
+// given: 8 steps deep where the slabs hold halos that deep (else the
+// deepest they hold), in bands of 32 rows: common choices of its tuner at
+// 256^3 (ranks do not tune).
+constexpr int wavefront_depth = 8;
+constexpr std::size_t wavefront_band_rows = 32;
+
+}  // namespace
+
+std::function<std::unique_ptr<Backend>(const BackendInfo&)> root_backends(
+    MPI_Comm comm, int exchange_depth, const std::string& decomposition, const Grid& grid, const Params& params,
+    const std::function<void(const std::string&)>& notice) {
+  const int ranks = size_of(comm);
+  return [=](const BackendInfo& info) -> std::unique_ptr<Backend> {
+    const bool wavefront = info.name == "cpu_temporal";
+    if (info.name != "cpu" && info.name != "auto" && !wavefront) {
+      throw InputError("backend " + info.name + ": a distributed run steps every rank with cpu or cpu_temporal " +
+                       "(auto, the default, chooses cpu); " + info.name + " runs on one process");
+    }
+    // The wavefront takes whole planes: by default its ranks hold slabs.
+    const std::string requested = wavefront && decomposition.empty() ? std::to_string(ranks) : decomposition;
+    int depth = exchange_depth;
+    if (depth <= 0) {
+      depth = wavefront ? std::max(1, deepest_depth(grid.extent(0), ranks, params.stencil_order, wavefront_depth,
+                                                    params.boundary == Boundary::reflective))
+                        : 1;
+    }
+    const Split split = choose_split(grid, ranks, requested, params, depth);
+    const std::optional<std::size_t> band_rows =
+        wavefront ? std::optional<std::size_t>(wavefront_band_rows) : std::nullopt;
+    if (notice) {
+      std::string text = "distributed over " + describe_decomposition(grid, split, params.stencil_order, depth);
+      if (band_rows) text += "; " + describe_wavefront(grid, params, depth, *band_rows);
+      notice(text);
+    }
+    return std::make_unique<DistributedBackend>(comm, depth, requested, band_rows);
+  };
+}
+
 void end_workers(MPI_Comm comm) {
   Command c{Kind::end, 0, 0};
   broadcast(c, comm);

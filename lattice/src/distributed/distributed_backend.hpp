@@ -12,6 +12,7 @@
 // `cpu`'s, so the outputs are the bytes one `cpu` process writes.
 #include <mpi.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,6 +77,16 @@ std::string describe_decomposition(const Grid& g, Split split, int stencil_order
 // bands of 32 rows" ("in whole planes" where g's planes leave bands of
 // band_rows no room at that depth, as the wavefront then takes them).
 std::string describe_wavefront(const Grid& g, const Params& p, int depth, std::size_t band_rows);
+
+// JobHooks::make_backend for the root of a distributed run over comm:
+// refuses per-rank backends other than cpu, auto (which is cpu here) and
+// cpu_temporal, chooses the decomposition (or refuses the one asked for,
+// with the reason) and says it once through `notice`. `exchange_depth` 0
+// chooses it: 1 for cpu, and for cpu_temporal's wavefront 8 where the
+// slabs hold halos that deep (else the deepest they hold).
+std::function<std::unique_ptr<Backend>(const BackendInfo&)> root_backends(
+    MPI_Comm comm, int exchange_depth, const std::string& decomposition, const Grid& grid, const Params& params,
+    const std::function<void(const std::string&)>& notice);
 
 // What every rank but the root runs until the root's job ends (it calls
 // end_workers, also when it fails): returns 0, or throws on an MPI error.
