@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import builtins
 import json
 import operator
 import sys
@@ -11,7 +10,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from . import _arrays, _core
+from . import _arrays, _core, _ranks
 
 Progress = Callable[[int, int, float], object]
 
@@ -77,15 +76,14 @@ def run(
     writes the run directory, the same bytes as one process, and every rank
     returns its summary, or raises the same exception.
     """
-    if _is_worker(comm):
-        return _serve(comm)
+    if _ranks.is_worker(comm):
+        return _ranks.on_worker(comm)
 
-    def start(ranks: _core.Ranks) -> dict[str, Any]:
-        nonlocal out, params
+    def prepare() -> Callable[[Any, str, int], dict[str, Any]]:
         settings = _settings(backend, steps, diagnostics_every, checkpoint_every, keep_checkpoints, blowup_factor,
                              snapshot_every, snapshot_fields, snapshot_compression, snapshot_float32)
-        out = _path("out", out)
-        command = _command("lfm.run", workload, out, steps)
+        path = _path("out", out)
+        command = _command("lfm.run", workload, path, steps)
         if workload is not None:
             if not isinstance(workload, str):
                 raise TypeError(f"workload is a {type(workload).__name__}; expected a name such as 'wave_packet'")
@@ -93,32 +91,31 @@ def run(
                 raise ValueError("pass either a workload or E, E_prev (and chi), not both")
             overrides = {} if params is None else dict(params)
             _arrays.check_mapping(overrides)
-            outcome = _core.run_workload(workload, operator.index(dim), operator.index(n), precision,
-                                         _arrays.params_text(overrides), out, bool(force), settings,
-                                         bool(allow_unstable), memory_limit, command, progress, ranks)
-        else:
-            if E is None or E_prev is None or params is None:
-                raise ValueError("pass a workload name, or E, E_prev and params")
-            _arrays.check_mapping(params)
-            _arrays.check_field("E", E, in_place=False)
-            _arrays.check_field("E_prev", E_prev, in_place=False)
-            _arrays.check_pair(E, E_prev, in_place=False)
-            given = params.get("precision")
-            if given in ("float64", "float32") and given != E.dtype.name:
-                raise ValueError(f"params: precision is {given} but E is {E.dtype}; a run from arrays runs in "
-                                 f"their dtype: drop 'precision' or pass {given} arrays")
-            params = dict(params)
-            chi_field = None
-            if chi is not None:
-                if _arrays.is_scalar(chi):
-                    params["chi"] = float(chi)
-                else:
-                    chi_field = _arrays.check_chi_field(chi, E)
-            outcome = _core.run_arrays(E, E_prev, _arrays.params_text(params), chi_field, out, bool(force), settings,
-                                       bool(allow_unstable), command, progress, ranks)
-        return _finish(outcome, out)
+            args = (workload, operator.index(dim), operator.index(n), precision, _arrays.params_text(overrides),
+                    path, bool(force), settings, bool(allow_unstable), memory_limit, command, progress)
+            return lambda *ranks: _finish(_core.run_workload(*args, *ranks), path)
+        if E is None or E_prev is None or params is None:
+            raise ValueError("pass a workload name, or E, E_prev and params")
+        _arrays.check_mapping(params)
+        _arrays.check_field("E", E, in_place=False)
+        _arrays.check_field("E_prev", E_prev, in_place=False)
+        _arrays.check_pair(E, E_prev, in_place=False)
+        given = params.get("precision")
+        if given in ("float64", "float32") and given != E.dtype.name:
+            raise ValueError(f"params: precision is {given} but E is {E.dtype}; a run from arrays runs in "
+                             f"their dtype: drop 'precision' or pass {given} arrays")
+        keys = dict(params)
+        chi_field = None
+        if chi is not None:
+            if _arrays.is_scalar(chi):
+                keys["chi"] = float(chi)
+            else:
+                chi_field = _arrays.check_chi_field(chi, E)
+        args = (E, E_prev, _arrays.params_text(keys), chi_field, path, bool(force), settings, bool(allow_unstable),
+                command, progress)
+        return lambda *ranks: _finish(_core.run_arrays(*args, *ranks), path)
 
-    return _on_root(comm, start, decomposition, exchange_depth)
+    return _ranks.on_root(comm, prepare, decomposition, exchange_depth)
 
 
 def resume(out: str, *, steps_total: int | None = None, memory_limit: str | None = None,
@@ -133,77 +130,15 @@ def resume(out: str, *, steps_total: int | None = None, memory_limit: str | None
     uninterrupted run's, bit for bit. Returns summary.json as a dict; stops
     as lfm.run does.
     """
-    if _is_worker(comm):
-        return _serve(comm)
+    if _ranks.is_worker(comm):
+        return _ranks.on_worker(comm)
 
-    def start(ranks: _core.Ranks) -> dict[str, Any]:
+    def prepare() -> Callable[[Any, str, int], dict[str, Any]]:
         path = _path("out", out)
         total = None if steps_total is None else operator.index(steps_total)
-        return _finish(_core.resume(path, total, memory_limit, progress, ranks), path)
+        return lambda *ranks: _finish(_core.resume(path, total, memory_limit, progress, *ranks), path)
 
-    return _on_root(comm, start, decomposition, exchange_depth)
-
-
-def _ranks_of(comm: Any) -> int:
-    if comm is None:
-        return 1
-    if not all(hasattr(comm, name) for name in ("Get_size", "Get_rank", "py2f", "bcast")):
-        raise TypeError(f"comm is a {type(comm).__name__}; expected an mpi4py communicator such as MPI.COMM_WORLD")
-    return comm.Get_size()
-
-
-def _is_worker(comm: Any) -> bool:
-    return _ranks_of(comm) > 1 and comm.Get_rank() != 0
-
-
-def _on_root(comm: Any, start: Callable[[_core.Ranks], dict[str, Any]], decomposition: str,
-             exchange_depth: int) -> dict[str, Any]:
-    """Rank 0's side (or one process's): the run, its outcome told to the other ranks."""
-    if _ranks_of(comm) <= 1:
-        ranks = _ranks(None if comm is None else comm.py2f(), decomposition, exchange_depth)
-        return start(ranks)
-    try:
-        ranks = _ranks(comm.py2f(), decomposition, exchange_depth)
-    except BaseException as e:
-        comm.bcast(_failure(e), root=0)
-        raise
-    comm.bcast(None, root=0)  # the workers may start serving
-    try:
-        summary = start(ranks)
-    except BaseException as e:
-        comm.bcast(_failure(e), root=0)
-        raise
-    comm.bcast(("ok", summary), root=0)
-    return summary
-
-
-def _serve(comm: Any) -> dict[str, Any]:
-    """A worker rank's side: serve rank 0's run, then return or raise what it did."""
-    told = comm.bcast(None, root=0)
-    if told is None:
-        _core.serve(comm.py2f())
-        told = comm.bcast(None, root=0)
-    if told[0] == "ok":
-        return told[1]
-    _, kind, message = told
-    error = getattr(builtins, kind, None)
-    if not (isinstance(error, type) and issubclass(error, BaseException)):
-        error = RuntimeError
-    raise error(f"{message} (raised on rank 0)")
-
-
-def _failure(e: BaseException) -> tuple[str, str, str]:
-    return ("failed", type(e).__name__, str(e))
-
-
-def _ranks(handle: int | None, decomposition: str, exchange_depth: int) -> _core.Ranks:
-    if not isinstance(decomposition, str):
-        raise TypeError(f"decomposition is a {type(decomposition).__name__}; expected ranks per axis such as '2x2x1'")
-    r = _core.Ranks()
-    r.comm = handle
-    r.decomposition = decomposition
-    r.exchange_depth = operator.index(exchange_depth)
-    return r
+    return _ranks.on_root(comm, prepare, decomposition, exchange_depth)
 
 
 def _settings(backend: str, steps: int, diagnostics_every: int, checkpoint_every: int, keep_checkpoints: int,

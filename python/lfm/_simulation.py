@@ -10,7 +10,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from . import _arrays, _core
+from . import _arrays, _core, _ranks
 
 
 class Simulation:
@@ -31,6 +31,15 @@ class Simulation:
     dtype. chi: None (params' scalar chi), a number, or an array of E's
     shape and dtype (copied; change it with set_chi). backend: a name from
     lfm.backends(), "auto" by default as for `lfm run`.
+
+    comm: an mpi4py communicator of several ranks (under `mpiexec -n P`),
+    every rank making the same calls: the arrays are rank 0's (other ranks
+    may pass None for E and E_prev), and each advance() shares them out
+    among the ranks as lfm.run(comm=) does (decomposition, exchange_depth
+    as it takes them; backend cpu, auto or cpu_temporal per rank), then
+    gathers them back into rank 0's arrays after every chunk. The callback
+    runs on rank 0; energy(), invariant() and params are asked there; on
+    every rank `step` counts the steps and advance() raises rank 0's error.
     """
 
     # What from_config read: steps, ignored keys, notes, variant; None otherwise.
@@ -45,7 +54,21 @@ class Simulation:
         backend: str = "auto",
         *,
         allow_unstable: bool = False,
+        comm: Any = None,
+        decomposition: str = "",
+        exchange_depth: int = 0,
     ) -> None:
+        self._comm = comm
+        self._core = None  # a worker rank's: the state is rank 0's
+        self._step = 0
+        self._E = self._E_prev = None
+        if _ranks.is_worker(comm):
+            _ranks.on_worker(comm, serves=False)
+            return
+        _ranks.on_root(comm, lambda: self._prepare(E, E_prev, params, chi, backend, allow_unstable, comm),
+                       decomposition, exchange_depth, serves=False)
+
+    def _prepare(self, E, E_prev, params, chi, backend, allow_unstable, comm):
         _arrays.check_field("E", E, in_place=True)
         _arrays.check_field("E_prev", E_prev, in_place=True)
         _arrays.check_pair(E, E_prev, in_place=True)
@@ -64,8 +87,14 @@ class Simulation:
                 text = _arrays.params_text({**params, "chi": float(chi)})
             else:
                 chi_field = _arrays.check_chi_field(chi, E)
-        self._E, self._E_prev = E, E_prev
-        self._core = _core.Simulation(E, E_prev, text, chi_field, backend, bool(allow_unstable))
+
+        def go(_session: Any, decomposition: str, exchange_depth: int) -> None:
+            self._E, self._E_prev = E, E_prev
+            self._core = _core.Simulation(E, E_prev, text, chi_field, backend, bool(allow_unstable))
+            if _ranks.ranks_of(comm) > 1:
+                self._core.on_ranks(comm.py2f(), decomposition, exchange_depth)
+
+        return go
 
     @classmethod
     def from_config(
@@ -147,33 +176,33 @@ class Simulation:
         return sim
 
     @property
-    def E(self) -> np.ndarray:
-        """The caller's array holding the newest level."""
+    def E(self) -> np.ndarray | None:
+        """The caller's array holding the newest level (None on ranks other than 0)."""
         return self._E
 
     @property
-    def E_prev(self) -> np.ndarray:
-        """The caller's array holding the level before E."""
+    def E_prev(self) -> np.ndarray | None:
+        """The caller's array holding the level before E (None on ranks other than 0)."""
         return self._E_prev
 
     @property
     def step(self) -> int:
         """Steps taken since the initial pair."""
-        return self._core.step
+        return self._step if self._core is None else self._core.step
 
     @property
     def backend(self) -> str:
-        return self._core.backend
+        return self._root().backend
 
     @property
     def tuning(self) -> str:
-        """What an autotuning backend chose ("auto: cpu (...)"); "" otherwise."""
-        return self._core.tuning
+        """What an autotuning backend chose ("auto: cpu (...)"), or how the ranks share the lattice; "" otherwise."""
+        return self._root().tuning
 
     @property
     def params(self) -> dict[str, Any]:
         """Every parameter as the run uses it, defaults filled in."""
-        return json.loads(self._core.params_json)
+        return json.loads(self._root().params_json)
 
     def advance(
         self, steps: int, every: int | None = None, callback: Callable[[Simulation], Any] | None = None
@@ -185,30 +214,56 @@ class Simulation:
         Ctrl-C raises KeyboardInterrupt within about 0.1 s, at a step
         boundary: E, E_prev and `step` then describe the step reached.
         """
-        steps = _count("steps", steps, minimum=0)
-        if callback is not None and not callable(callback):
-            raise TypeError(f"callback is a {type(callback).__name__}; expected a function of the Simulation")
-        if (every is None) != (callback is None):
-            raise ValueError("every and callback go together: advance(steps, every=K, callback=f)")
-        stride = 0 if every is None else _count("every", every, minimum=1)
-        self._core.advance(steps, stride, None if callback is None else (lambda: callback(self)))
+        if self._core is None:
+            self._step = _ranks.on_worker(self._comm)
+            return
+
+        def prepare() -> Callable[[Any, str, int], int]:
+            n = _count("steps", steps, minimum=0)
+            if callback is not None and not callable(callback):
+                raise TypeError(f"callback is a {type(callback).__name__}; expected a function of the Simulation")
+            if (every is None) != (callback is None):
+                raise ValueError("every and callback go together: advance(steps, every=K, callback=f)")
+            stride = 0 if every is None else _count("every", every, minimum=1)
+            call = None if callback is None else (lambda: callback(self))
+
+            def go(session: Any, *_: Any) -> int:
+                self._core.advance(n, stride, call, session)
+                return self._core.step
+
+            return go
+
+        _ranks.on_root(self._comm, prepare)
 
     def energy(self) -> float:
         """SPEC §4's energy of (E, E_prev); drifts by O(dt²)."""
-        return self._core.energy()
+        return self._root().energy()
 
     def invariant(self) -> float:
         """SPEC §4's discrete invariant H; conserved to round-off when periodic and undamped."""
-        return self._core.invariant()
+        return self._root().invariant()
 
     def set_chi(self, chi: float | np.ndarray) -> None:
-        """Replaces χ (a number, or an array of E's shape and dtype, copied) for later steps."""
+        """Replaces χ (a number, or an array of E's shape and dtype, copied) for later steps.
+
+        On the ranks of a communicator, rank 0's χ is the one stepped: other ranks may call it too, and it does
+        nothing there."""
+        if self._core is None:
+            return
         if _arrays.is_scalar(chi):
             self._core.set_chi(float(chi))
         else:
             self._core.set_chi_field(_arrays.check_chi_field(chi, self._E))
 
+    def _root(self) -> Any:
+        if self._core is None:
+            raise ValueError(f"rank {self._comm.Get_rank()} holds no fields: a Simulation on the ranks of comm keeps "
+                             f"its state on rank 0; ask it there (comm.Get_rank() == 0)")
+        return self._core
+
     def __repr__(self) -> str:
+        if self._core is None:
+            return f"<lfm.Simulation on rank {self._comm.Get_rank()}: the state is rank 0's, step={self.step}>"
         shape = _arrays.shape_string(self._E.shape)
         return f"<lfm.Simulation {shape} {self._E.dtype} backend={self.backend} step={self.step}>"
 

@@ -1,9 +1,8 @@
 #include "distributed_binding.hpp"
 
-#include <nanobind/stl/string.h>
-
 #include <variant>
 
+#include "lattice/backend.hpp"
 #include "lattice/error.hpp"
 #ifdef LFM_HAVE_MPI
 #include <mpi.h>
@@ -32,13 +31,7 @@ MPI_Comm from_handle(long handle) {
   return MPI_Comm_f2c(static_cast<MPI_Fint>(handle));
 }
 
-int size_of(MPI_Comm comm) {
-  int n = 1;
-  MPI_Comm_size(comm, &n);
-  return n;
-}
-
-// A duplicate of the caller's communicator for one run, so that the run's
+// A duplicate of the caller's communicator for one call, so that its
 // messages never meet the caller's own; made and freed by every rank.
 class OwnComm {
  public:
@@ -52,8 +45,7 @@ class OwnComm {
   MPI_Comm comm_ = MPI_COMM_NULL;
 };
 
-// What a worker rank does for one lfm.run or lfm.resume: serve the root
-// until its job ends.
+// A worker rank's side of one call: serve rank 0 until its session closes.
 void serve(long handle) {
   const OwnComm comm(handle);
   nb::gil_scoped_release release;
@@ -62,52 +54,75 @@ void serve(long handle) {
 
 }  // namespace
 
-struct RootOfRanks::Comm {
+struct RootSession::Comm {
   OwnComm own;
 };
 
-RootOfRanks::RootOfRanks(const Ranks& ranks) : ranks_(ranks) {
-  if (ranks.comm && size_of(from_handle(*ranks.comm)) > 1) {
-    comm_.reset(new Comm{OwnComm(*ranks.comm)});
-  } else if (!ranks.decomposition.empty() || ranks.exchange_depth != 0) {
-    throw InputError("decomposition and exchange_depth apply to distributed runs: pass comm=, a communicator of "
-                     "several ranks (mpiexec -n P python ...)");
-  }
-}
+RootSession::RootSession(long comm) : comm_(new Comm{OwnComm(comm)}) {}
 
-RootOfRanks::~RootOfRanks() {
-  if (comm_) distributed::end_workers(comm_->own.get());
-}
+RootSession::~RootSession() { close(); }
 
-void RootOfRanks::wire(JobHooks& hooks, const Problem& problem) const {
+void RootSession::close() {
   if (!comm_) return;
-  const Grid& grid = std::visit([](const auto& s) -> const Grid& { return s.grid(); }, problem.state);
-  hooks.make_backend = distributed::root_backends(comm_->own.get(), ranks_.exchange_depth, ranks_.decomposition,
-                                                  grid, problem.params, hooks.notice);
+  distributed::end_workers(comm_->own.get());
+  comm_.reset();
+}
+
+std::function<std::unique_ptr<Backend>(const BackendInfo&)> RootSession::backends(
+    const std::string& decomposition, int exchange_depth, const Grid& grid, const Params& params,
+    const std::function<void(const std::string&)>& notice) const {
+  if (!comm_) throw std::logic_error("RootSession::backends after close()");
+  return distributed::root_backends(comm_->own.get(), exchange_depth, decomposition, grid, params, notice);
+}
+
+void check_on_ranks(long comm, const std::string& backend, const std::string& decomposition, int exchange_depth,
+                    const Grid& grid, const Params& params, const std::function<void(const std::string&)>& notice) {
+  // Making the backend talks to no rank: it only chooses and checks.
+  distributed::root_backends(from_handle(comm), exchange_depth, decomposition, grid, params, notice)(
+      find_backend(backend));
 }
 
 void bind_distributed(nb::module_& m) {
   m.attr("mpi_built") = true;
+  nb::class_<RootSession>(m, "RootSession").def(nb::init<long>(), "comm"_a).def("close", &RootSession::close);
   m.def("serve", &serve, "comm"_a);
 }
 
 #else
 
-struct RootOfRanks::Comm {};
+struct RootSession::Comm {};
 
-RootOfRanks::RootOfRanks(const Ranks& ranks) : ranks_(ranks) {
-  if (ranks.comm || !ranks.decomposition.empty() || ranks.exchange_depth != 0) {
-    throw InputError("this lfm module was built without MPI, so it cannot run on the ranks of comm; install "
-                     "libopenmpi-dev and reinstall the package (pip install .)");
-  }
+RootSession::RootSession(long) {
+  throw InputError("this lfm module was built without MPI, so it cannot run on the ranks of comm; install "
+                   "libopenmpi-dev and reinstall the package (pip install .)");
 }
 
-RootOfRanks::~RootOfRanks() = default;
+RootSession::~RootSession() = default;
 
-void RootOfRanks::wire(JobHooks&, const Problem&) const {}
+void RootSession::close() {}
 
-void bind_distributed(nb::module_& m) { m.attr("mpi_built") = false; }
+std::function<std::unique_ptr<Backend>(const BackendInfo&)> RootSession::backends(
+    const std::string&, int, const Grid&, const Params&, const std::function<void(const std::string&)>&) const {
+  return {};
+}
+
+void check_on_ranks(long comm, const std::string&, const std::string&, int, const Grid&, const Params&,
+                    const std::function<void(const std::string&)>&) {
+  RootSession refused(comm);  // says why
+}
+
+void bind_distributed(nb::module_& m) {
+  m.attr("mpi_built") = false;
+  nb::class_<RootSession>(m, "RootSession").def(nb::init<long>(), "comm"_a).def("close", &RootSession::close);
+}
 
 #endif
+
+void wire(JobHooks& hooks, const Problem& problem, const RootSession* session, const std::string& decomposition,
+          int exchange_depth) {
+  if (!session) return;
+  const Grid& grid = std::visit([](const auto& s) -> const Grid& { return s.grid(); }, problem.state);
+  hooks.make_backend = session->backends(decomposition, exchange_depth, grid, problem.params, hooks.notice);
+}
 
 }  // namespace lfm::python

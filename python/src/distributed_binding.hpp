@@ -1,46 +1,55 @@
 #pragma once
-// lfm.run and lfm.resume on the ranks of an mpi4py communicator: every
-// rank calls them with the same arguments; the root (rank 0) runs the job
-// as one process would, with a distributed backend, and the others serve
+// lfm.run, lfm.resume and lfm.Simulation on the ranks of an mpi4py
+// communicator: every rank makes the same calls; rank 0 does the work as
+// one process would, with a distributed backend, and the other ranks serve
 // it (lfm._core.serve) until it ends. Python hands the communicator over
 // as its Fortran handle (mpi4py's comm.py2f()), which needs no mpi4py
 // headers to build against.
+//
+// Rank 0 opens a RootSession when the workers start serving and closes it
+// whatever happens (lfm/_ranks.py): closing is what ends their serve().
 #include <nanobind/nanobind.h>
 
 #include <memory>
-#include <optional>
 #include <string>
 
 #include "lattice/run_job.hpp"
 
 namespace lfm::python {
 
-// Where run options say which ranks step the job: a communicator's handle,
-// the ranks along each axis ("" chooses) and the steps between exchanges
-// (0 chooses), as `mpiexec -n P lfm run --decomposition D --exchange-depth K`.
-struct Ranks {
-  std::optional<long> comm;
-  std::string decomposition;
-  int exchange_depth = 0;
-};
-
-// The root's side, for the length of one run: made before anything else
-// (so that whatever fails ends the workers), then wire() sets JobHooks to
-// step with the ranks. Without a communicator, or on one rank, it does nothing.
-class RootOfRanks {
+class RootSession {
  public:
-  explicit RootOfRanks(const Ranks& ranks);
-  ~RootOfRanks();  // ends the workers
-  RootOfRanks(const RootOfRanks&) = delete;
-  RootOfRanks& operator=(const RootOfRanks&) = delete;
+  explicit RootSession(long comm);  // collective with the workers' serve()
+  ~RootSession();
+  RootSession(const RootSession&) = delete;
+  RootSession& operator=(const RootSession&) = delete;
 
-  void wire(JobHooks& hooks, const Problem& problem) const;
+  // Ends the workers' serve(); once, later calls do nothing.
+  void close();
+
+  // The backend maker for a run on the ranks: the ranks along each axis
+  // ("" chooses) and the steps between exchanges (0 chooses), as `mpiexec
+  // -n P lfm run --decomposition D --exchange-depth K` takes them; the
+  // split is said once through `notice`.
+  std::function<std::unique_ptr<Backend>(const BackendInfo&)> backends(
+      const std::string& decomposition, int exchange_depth, const Grid& grid, const Params& params,
+      const std::function<void(const std::string&)>& notice) const;
 
  private:
-  Ranks ranks_;
   struct Comm;
-  std::unique_ptr<Comm> comm_;  // null: one process
+  std::unique_ptr<Comm> comm_;  // null once closed
 };
+
+// JobHooks::make_backend for a run on the session's ranks; nothing
+// without a session (one process).
+void wire(JobHooks& hooks, const Problem& problem, const RootSession* session, const std::string& decomposition,
+          int exchange_depth);
+
+// Refuses, as stepping on the ranks of `comm` would (before they meet), a
+// per-rank backend or a split they cannot step; says the split through
+// `notice`.
+void check_on_ranks(long comm, const std::string& backend, const std::string& decomposition, int exchange_depth,
+                    const Grid& grid, const Params& params, const std::function<void(const std::string&)>& notice);
 
 void bind_distributed(nanobind::module_& m);
 

@@ -230,7 +230,8 @@ NB_MODULE(_core, m) {
       .def(nb::init<Array, Array, const std::string&, std::optional<ReadOnlyArray>, const std::string&, bool>(),
            nb::arg("E").noconvert(), nb::arg("E_prev").noconvert(), "params_json"_a,
            nb::arg("chi").noconvert().none(), "backend"_a, "allow_unstable"_a)
-      .def("advance", &Simulation::advance, "steps"_a, "every"_a, "callback"_a.none())
+      .def("advance", &Simulation::advance, "steps"_a, "every"_a, "callback"_a.none(), "session"_a.none())
+      .def("on_ranks", &Simulation::on_ranks, "comm"_a, "decomposition"_a, "exchange_depth"_a)
       .def_prop_ro("step", &Simulation::step)
       .def("energy", &Simulation::energy)
       .def("invariant", &Simulation::invariant)

@@ -76,15 +76,22 @@ void tell(const std::string& text) {
 // exception (Ctrl-C) or None).
 using Outcome = std::tuple<std::string, std::string, std::int64_t, std::string, std::vector<std::int64_t>, nb::object>;
 
+// Where a run steps: on one process, or on the ranks of a session.
+struct OnRanks {
+  const RootSession* session;
+  std::string decomposition;
+  int exchange_depth;
+};
+
 // Runs `job` with the GIL released. A callback that raises, or a signal
 // whose Python handler raises (Ctrl-C: KeyboardInterrupt), stops the run at
 // the next chunk boundary, as SIGINT stops `lfm run`.
 template <class Job>
-Outcome run_released(const nb::object& progress, const RootOfRanks& root, const Problem& problem, const Job& job) {
+Outcome run_released(const nb::object& progress, const OnRanks& ranks, const Problem& problem, const Job& job) {
   std::optional<nb::python_error> raised;
   JobHooks hooks;
   hooks.notice = tell;
-  root.wire(hooks, problem);
+  wire(hooks, problem, ranks.session, ranks.decomposition, ranks.exchange_depth);
   hooks.stop_requested = [&](std::int64_t) {
     nb::gil_scoped_acquire gil;
     if (!raised && PyErr_CheckSignals() != 0) raised.emplace();
@@ -137,20 +144,21 @@ Params with_overrides(const Params& p, const std::string& overrides_json) {
 
 Outcome run_problem(Problem& problem, const std::string& out, bool force, const RunSettings& s,
                     bool allow_unstable, const std::string& command, const nb::object& progress,
-                    const RootOfRanks& root) {
+                    const OnRanks& ranks) {
   const JobOptions options = job_options(s, command);
   const Grid& g = std::visit([](const auto& st) -> const Grid& { return st.grid(); }, problem.state);
   validate_for_python(problem.params, g, chi_max(problem.state, problem.params), allow_unstable);
   RunDirectory dir(out, force ? RunDirectory::Open::replace : RunDirectory::Open::create, tell);
-  return run_released(progress, root, problem,
+  return run_released(progress, ranks, problem,
                       [&](const JobHooks& hooks) { return run_job(problem, dir, options, hooks); });
 }
 
 Outcome run_workload(const std::string& name, int dims, std::size_t n, const std::string& precision,
                      const std::string& overrides_json, const std::string& out, bool force, const RunSettings& s,
                      bool allow_unstable, const std::optional<std::string>& memory_limit,
-                     const std::string& command, const nb::object& progress, const Ranks& ranks) {
-  const RootOfRanks root(ranks);  // first: whatever fails below ends the workers
+                     const std::string& command, const nb::object& progress, const RootSession* session,
+                     const std::string& decomposition, int exchange_depth) {
+  const OnRanks ranks{session, decomposition, exchange_depth};
   const Precision p = parse_precision(precision);
   job_options(s, command);  // bad options are refused before anything is built
   require_memory(estimate_run_bytes(workload_cells(n, dims), p), memory_limit);
@@ -159,13 +167,14 @@ Outcome run_workload(const std::string& name, int dims, std::size_t n, const std
   if (problem.params.precision != p) {
     throw InputError("params['precision'] is not accepted for a workload; pass precision=");
   }
-  return run_problem(problem, out, force, s, allow_unstable, command, progress, root);
+  return run_problem(problem, out, force, s, allow_unstable, command, progress, ranks);
 }
 
 Outcome run_arrays(const ReadOnlyArray& E, const ReadOnlyArray& E_prev, const std::string& params_json,
                    const std::optional<ReadOnlyArray>& chi, const std::string& out, bool force, const RunSettings& s,
-                   bool allow_unstable, const std::string& command, const nb::object& progress, const Ranks& ranks) {
-  const RootOfRanks root(ranks);
+                   bool allow_unstable, const std::string& command, const nb::object& progress,
+                   const RootSession* session, const std::string& decomposition, int exchange_depth) {
+  const OnRanks ranks{session, decomposition, exchange_depth};
   const Params p = params_for(params_json, is_float32(E));
   Problem problem = is_float32(E) ? array_problem<float>(p, E, E_prev, chi) : array_problem<double>(p, E, E_prev, chi);
   std::visit(
@@ -175,25 +184,27 @@ Outcome run_arrays(const ReadOnlyArray& E, const ReadOnlyArray& E_prev, const st
         if (st.chi_field) require_finite(*st.chi_field, "chi");
       },
       problem.state);
-  return run_problem(problem, out, force, s, allow_unstable, command, progress, root);
+  return run_problem(problem, out, force, s, allow_unstable, command, progress, ranks);
 }
 
 Outcome resume(const std::string& out, std::optional<std::int64_t> steps_total,
-               const std::optional<std::string>& memory_limit, const nb::object& progress, const Ranks& ranks) {
-  const RootOfRanks root(ranks);
+               const std::optional<std::string>& memory_limit, const nb::object& progress,
+               const RootSession* session, const std::string& decomposition, int exchange_depth) {
+  const OnRanks ranks{session, decomposition, exchange_depth};
   ResumableRun run(out);
   require_memory(run.bytes_needed(), memory_limit);
   RunDirectory dir(out, RunDirectory::Open::resume, tell);
   JobHooks notices;
   notices.notice = tell;
   Problem problem = run.load(dir, steps_total, notices);
-  return run_released(progress, root, problem,
+  return run_released(progress, ranks, problem,
                       [&](const JobHooks& hooks) { return run.resume(problem, dir, hooks); });
 }
 
 }  // namespace
 
 void bind_runs(nb::module_& m) {
+  bind_distributed(m);  // RootSession first: the run functions take one
   nb::class_<RunSettings>(m, "RunSettings")
       .def(nb::init<>())
       .def_rw("backend", &RunSettings::backend)
@@ -206,20 +217,14 @@ void bind_runs(nb::module_& m) {
       .def_rw("snapshot_fields", &RunSettings::snapshot_fields, nb::arg().none())
       .def_rw("snapshot_compression", &RunSettings::snapshot_compression, nb::arg().none())
       .def_rw("snapshot_float32", &RunSettings::snapshot_float32);
-  nb::class_<Ranks>(m, "Ranks")
-      .def(nb::init<>())
-      .def_rw("comm", &Ranks::comm, nb::arg().none())
-      .def_rw("decomposition", &Ranks::decomposition)
-      .def_rw("exchange_depth", &Ranks::exchange_depth);
   m.def("run_workload", &run_workload, "name"_a, "dims"_a, "n"_a, "precision"_a, "overrides_json"_a, "out"_a,
         "force"_a, "settings"_a, "allow_unstable"_a, "memory_limit"_a.none(), "command"_a, "progress"_a.none(),
-        "ranks"_a);
+        "session"_a.none(), "decomposition"_a, "exchange_depth"_a);
   m.def("run_arrays", &run_arrays, nb::arg("E").noconvert(), nb::arg("E_prev").noconvert(), "params_json"_a,
         nb::arg("chi").noconvert().none(), "out"_a, "force"_a, "settings"_a, "allow_unstable"_a, "command"_a,
-        "progress"_a.none(), "ranks"_a);
+        "progress"_a.none(), "session"_a.none(), "decomposition"_a, "exchange_depth"_a);
   m.def("resume", &resume, "out"_a, "steps_total"_a.none(), "memory_limit"_a.none(), "progress"_a.none(),
-        "ranks"_a);
-  bind_distributed(m);
+        "session"_a.none(), "decomposition"_a, "exchange_depth"_a);
 }
 
 }  // namespace lfm::python

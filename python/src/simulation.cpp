@@ -106,9 +106,27 @@ Simulation::Simulation(Array E, Array E_prev, const std::string& params_json, st
   chunk_ = backend_->preferred_step_multiple();
 }
 
-void Simulation::advance(std::int64_t steps, std::int64_t every, nb::object callback) {
+void Simulation::on_ranks(long comm, const std::string& decomposition, int exchange_depth) {
   const Busy busy(*this, false);
-  const std::int64_t multiple = backend_->preferred_step_multiple();
+  check_on_ranks(comm, backend_name_, decomposition, exchange_depth, grid_of(E_array_), params_, {});
+  ranks_ = OnRanks{decomposition, exchange_depth, ""};
+}
+
+void Simulation::advance(std::int64_t steps, std::int64_t every, nb::object callback, const RootSession* session) {
+  const Busy busy(*this, false);
+  if (ranks_.has_value() != (session != nullptr)) {
+    throw std::logic_error("Simulation::advance: a session is for a Simulation on ranks, and it needs one");
+  }
+  std::unique_ptr<Backend> on_ranks;
+  if (session) {
+    on_ranks = session->backends(ranks_->decomposition, ranks_->exchange_depth, grid_of(E_array_), params_,
+                                 {})(find_backend(backend_name_));
+    nb::gil_scoped_release release;
+    prepare(*on_ranks, state_, params_);  // shares the arrays out as they are now
+  }
+  Backend& backend = on_ranks ? *on_ranks : *backend_;
+  if (on_ranks) ranks_->split = on_ranks->tuning();
+  const std::int64_t multiple = backend.preferred_step_multiple();
   // Whatever leaves this call (an exception from the backend, the
   // callback or a signal), the caller's arrays hold the levels reached.
   struct Restore {
@@ -122,7 +140,8 @@ void Simulation::advance(std::int64_t steps, std::int64_t every, nb::object call
     {
       nb::gil_scoped_release release;
       const auto start = std::chrono::steady_clock::now();
-      lfm::advance(*backend_, state_, params_, n);
+      lfm::advance(backend, state_, params_, n);
+      backend.sync(state_);  // the ranks' fields back into the caller's arrays
       seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
     done += n;

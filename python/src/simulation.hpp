@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "arrays.hpp"
+#include "distributed_binding.hpp"
 #include "lattice/backend.hpp"
 #include "lattice/params.hpp"
 #include "lattice/state.hpp"
@@ -35,7 +36,16 @@ class Simulation {
   // of `every`, with E and E_prev holding the two newest levels. Between
   // chunks pending signals are handled: Ctrl-C raises KeyboardInterrupt at
   // a step boundary, the arrays holding that step's levels.
-  void advance(std::int64_t steps, std::int64_t every, nb::object callback);
+  //
+  // With a session (rank 0 of a Simulation on_ranks; lfm/_ranks.py) the
+  // ranks step it: the arrays are shared out at the start of the call, as
+  // the caller left them, and gathered back after every chunk.
+  void advance(std::int64_t steps, std::int64_t every, nb::object callback, const RootSession* session);
+
+  // From now on advance() steps on the ranks of `comm`, the caller's arrays
+  // being rank 0's: `decomposition` and `exchange_depth` as lfm.run takes
+  // them. Refuses what the ranks cannot step, as lfm.run would.
+  void on_ranks(long comm, const std::string& decomposition, int exchange_depth);
 
   std::int64_t step() const;
   double energy();
@@ -43,7 +53,7 @@ class Simulation {
   void set_chi(double chi);
   void set_chi_field(ReadOnlyArray chi);
   std::string backend_name() const { return backend_name_; }
-  std::string tuning() const { return backend_->tuning(); }
+  std::string tuning() const { return ranks_ ? ranks_->split : backend_->tuning(); }
   std::string params_json() const { return params_to_json(params_); }
 
  private:
@@ -61,6 +71,12 @@ class Simulation {
   std::string backend_name_;
   bool allow_unstable_;
   std::int64_t chunk_ = 0;  // steps per chunk, adapted to about 0.1 s
+  struct OnRanks {
+    std::string decomposition;
+    int exchange_depth;
+    std::string split;  // what the last advance() on them said of itself
+  };
+  std::optional<OnRanks> ranks_;
   std::atomic<bool> busy_{false};
   std::thread::id owner_;     // the thread in advance(), while busy_
   bool in_callback_ = false;  // advance() is running its callback

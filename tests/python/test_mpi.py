@@ -1,7 +1,8 @@
-"""lfm.run and lfm.resume on the ranks of an mpi4py communicator, under
-mpiexec: every rank calls them, rank 0 writes the run directory, which must
-hold the bytes of a one-process `cpu` run; every rank returns the same
-summary or raises the same error. ci/python.sh installs mpi4py, and sets
+"""lfm.run, lfm.resume and lfm.Simulation on the ranks of an mpi4py
+communicator, under mpiexec: every rank makes the same calls; rank 0 writes
+the run directory (or holds the arrays), which must hold the bytes of a
+one-process `cpu` run; every rank returns the same summary or raises the
+same error. ci/python.sh installs mpi4py, and sets
 LFM_REQUIRE_MPI=1 there, so that these tests cannot be skipped in CI."""
 
 import json
@@ -141,10 +142,81 @@ def test_every_rank_raises_what_rank_0_refused(mpiexec, tmp_path):
     """, tmp_path, "typed")
     assert [t["raised"] for t in told] == ["TypeError", "TypeError"]
     told = mpiexec(2, """
+        return lfm.run("wave_packet", out=out, n=16, steps="4", comm=comm)
+    """, tmp_path, "steps")
+    assert [t["raised"] for t in told] == ["TypeError", "TypeError"]
+    told = mpiexec(2, """
         return lfm.run("wave_packet", out=out, n=16, steps=4, comm=comm, backend="baseline")
     """, tmp_path, "baseline")
     assert [t["raised"] for t in told] == ["ValueError", "ValueError"]
     assert "steps every rank with cpu or cpu_temporal" in told[0]["message"]
+
+
+def _simulate_on_one_process(E, E_prev, params, chi):
+    """What the Simulation script below does, on one process with cpu."""
+    sim = lfm.Simulation(E, E_prev, params, chi=chi, backend="cpu")
+    energies = []
+    sim.advance(12, every=4, callback=lambda s: energies.append(s.energy()))
+    E *= 0.5  # the caller's own change between calls
+    sim.set_chi(0.3)
+    sim.advance(7)
+    return energies + [sim.energy()]
+
+
+SIMULATION = """
+    import numpy as np
+    rank = comm.Get_rank()
+    E = E_prev = chi = None
+    if rank == 0:
+        E, E_prev, chi = np.load({E!r}), np.load({E_prev!r}), np.load({chi!r})
+    sim = lfm.Simulation(E, E_prev, {params!r}, chi=chi, backend="cpu", comm=comm, exchange_depth=2)
+    energies = []
+    sim.advance(12, every=4, callback=lambda s: energies.append(s.energy()))
+    if rank == 0:
+        E *= 0.5
+    sim.set_chi(0.3)
+    sim.advance(7)
+    if rank != 0:
+        try:
+            sim.energy()
+        except ValueError as e:
+            return [sim.step, str(e)]
+    np.save(out + ".E.npy", E)
+    np.save(out + ".E_prev.npy", E_prev)
+    return [sim.step, energies + [sim.energy()], sim.tuning]
+"""
+
+
+def test_a_simulation_on_the_ranks_steps_rank_0s_arrays_as_one_process(mpiexec, tmp_path, rng):
+    shape = (18, 12, 10)
+    E = rng.standard_normal(shape)
+    E_prev = E + 0.01 * rng.standard_normal(shape)
+    chi = 0.2 + 0.1 * rng.random(shape)
+    for name, a in (("E0", E), ("P0", E_prev), ("chi0", chi)):
+        np.save(tmp_path / f"{name}.npy", a)
+    params = {"dt": 0.1, "dx": 1.0, "boundary": "reflective", "stencil_order": 4}
+    told = mpiexec(3, SIMULATION.format(E=str(tmp_path / "E0.npy"), E_prev=str(tmp_path / "P0.npy"),
+                                        chi=str(tmp_path / "chi0.npy"), params=params), tmp_path)
+    want = _simulate_on_one_process(E, E_prev, params, chi)
+    step, energies, tuning = told[0]["returned"]
+    assert step == 19 and energies == want
+    assert "3 ranks (slabs of axis 0: 6, 6, 6 slices), halos of 4 slices, exchanged every 2 steps" in tuning
+    assert np.load(str(tmp_path / "many") + ".E.npy").tobytes() == E.tobytes()
+    assert np.load(str(tmp_path / "many") + ".E_prev.npy").tobytes() == E_prev.tobytes()
+    for worker in told[1:]:
+        assert worker["returned"][0] == 19
+        assert "holds no fields" in worker["returned"][1]
+
+
+def test_a_simulation_the_ranks_cannot_step_is_refused_on_every_rank(mpiexec, tmp_path):
+    told = mpiexec(2, """
+        import numpy as np
+        E = np.zeros((3, 8)) if comm.Get_rank() == 0 else None
+        return lfm.Simulation(E, None if E is None else E.copy(), {"dt": 0.1, "dx": 1.0}, comm=comm,
+                              exchange_depth=2).step
+    """, tmp_path)
+    assert [t["raised"] for t in told] == ["ValueError", "ValueError"]
+    assert "too few slices of axis 0" in told[0]["message"] or "exchange-depth" in told[0]["message"]
 
 
 def test_distributed_options_need_a_communicator(tmp_path):
