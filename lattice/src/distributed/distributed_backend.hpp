@@ -1,5 +1,6 @@
 #pragma once
-// `mpiexec -n P lfm run …`: the root (rank 0) runs the job as one process
+// `mpiexec -n P lfm run …` (and lfm.run(comm=…) from Python, whose
+// Simulation steps the same way): the root (rank 0) runs the job as one process
 // would (inputs, run directory, the run loop, checkpoints, snapshots,
 // outputs) with a DistributedBackend, and every other rank serves it in
 // run_worker. Each command the backend gets is broadcast to the workers
