@@ -3,7 +3,7 @@
 one process with T OpenMP threads, and `mpiexec -n T` ranks of one thread.
 
     python3 perf_tests/mpi_vs_threads.py [--lfm build/release/bin/lfm]
-        [--n 256] [--steps 40] [--ranks 2] [--reps 10] [--max-step-ratio R]
+        [--n 256] [--dim 3] [--steps 40] [--ranks 2] [--reps 10] [--max-step-ratio R]
         [--backend cpu|cpu_temporal] [--exchange-depth K]
 
 Both runs use the one backend (cpu by default; bit-identical, checked on
@@ -36,6 +36,7 @@ def main():
     ap.add_argument("--lfm", default="build/release/bin/lfm")
     ap.add_argument("--mpiexec", default=shutil.which("mpiexec") or "mpiexec")
     ap.add_argument("--n", type=int, default=256)
+    ap.add_argument("--dim", type=int, default=3, choices=[1, 2, 3])
     ap.add_argument("--steps", type=int, default=40)
     ap.add_argument("--ranks", type=int, default=2)
     ap.add_argument("--reps", type=int, default=10)
@@ -45,7 +46,8 @@ def main():
     a = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="lfm-mpi-vs-threads-")
-    job = ["run", "wave_packet", "--n", str(a.n), "--steps", str(a.steps), "--backend", a.backend, "--quiet", "--force"]
+    job = ["run", "wave_packet", "--dim", str(a.dim), "--n", str(a.n), "--steps", str(a.steps), "--backend", a.backend,
+           "--quiet", "--force"]
     depth = ["--exchange-depth", str(a.exchange_depth)] if a.exchange_depth else []
     threaded_env = dict(os.environ, OMP_NUM_THREADS=str(a.ranks))
     ranks_env = dict(os.environ, OMP_NUM_THREADS="1")
@@ -66,12 +68,17 @@ def main():
                 times[name]["wall"].append(wall)
                 times[name]["step"].append(step_seconds(os.path.join(work, name, "summary.json")))
         if rep == 0:
-            for f in ("E.npy", "E_prev.npy", "energy.csv"):
+            for f in ("E.npy", "E_prev.npy"):
                 with open(os.path.join(work, "threaded", f), "rb") as x, open(os.path.join(work, "distributed", f), "rb") as y:
                     if x.read() != y.read():
                         raise SystemExit(f"{f} differs between the two runs")
+            # Each side chooses its own stride from its own timings: the
+            # steps both recorded (the first and last at least) must agree.
+            records = [energy_rows(os.path.join(work, name, "energy.csv")) for name in sides]
+            if any(records[0][k] != records[1][k] for k in records[0].keys() & records[1].keys()):
+                raise SystemExit("energy.csv differs between the two runs at a step both recorded")
 
-    print(f"wave_packet {a.n}^3 float64, {a.steps} steps, backend {a.backend}: 1 process x {a.ranks} threads "
+    print(f"wave_packet {a.n}^{a.dim} float64, {a.steps} steps, backend {a.backend}: 1 process x {a.ranks} threads "
           f"vs {a.ranks} ranks x 1 thread{' (exchange depth %d)' % a.exchange_depth if a.exchange_depth else ''}, "
           f"{a.reps} interleaved pairs")
     ratios = {}
@@ -89,6 +96,11 @@ def main():
               f"{'<=' if ok else '>'} {a.max_step_ratio}")
         if not ok:
             raise SystemExit(1)
+
+
+def energy_rows(path):
+    with open(path) as f:
+        return {line.split(",", 1)[0]: line for line in f.read().splitlines()[1:]}
 
 
 def step_seconds(summary):
