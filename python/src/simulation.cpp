@@ -128,11 +128,21 @@ void Simulation::advance(std::int64_t steps, std::int64_t every, nb::object call
   if (on_ranks) ranks_->split = on_ranks->tuning();
   const std::int64_t multiple = backend.preferred_step_multiple();
   // Whatever leaves this call (an exception from the backend, the
-  // callback or a signal), the caller's arrays hold the levels reached.
+  // callback or a signal), the caller's arrays hold the levels reached:
+  // on ranks, gathered back first (a normal return has gathered them, and
+  // an error while gathering leaves the last levels gathered).
   struct Restore {
     Simulation& sim;
-    ~Restore() { sim.restore_levels(); }
-  } restore{*this};
+    Backend& backend;
+    ~Restore() {
+      try {
+        nb::gil_scoped_release release;
+        backend.sync(sim.state_);
+      } catch (...) {
+      }
+      sim.restore_levels();
+    }
+  } restore{*this, backend};
   for (std::int64_t done = 0; done < steps;) {
     std::int64_t n = std::min(steps - done, chunk_);
     if (every > 0) n = std::min(n, every - step() % every);
@@ -141,7 +151,6 @@ void Simulation::advance(std::int64_t steps, std::int64_t every, nb::object call
       nb::gil_scoped_release release;
       const auto start = std::chrono::steady_clock::now();
       lfm::advance(backend, state_, params_, n);
-      backend.sync(state_);  // the ranks' fields back into the caller's arrays
       seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
     done += n;
@@ -153,6 +162,10 @@ void Simulation::advance(std::int64_t steps, std::int64_t every, nb::object call
       chunk_ = std::min<std::int64_t>(chunk_, 1'000'000'000);
     }
     if (every > 0 && !callback.is_none() && step() % every == 0) {
+      {
+        nb::gil_scoped_release release;
+        backend.sync(state_);  // on ranks, their fields into the caller's arrays
+      }
       restore_levels();
       in_callback_ = true;
       struct Leave {
@@ -163,6 +176,8 @@ void Simulation::advance(std::int64_t steps, std::int64_t every, nb::object call
     }
     if (PyErr_CheckSignals() != 0) throw nb::python_error();
   }
+  nb::gil_scoped_release release;
+  backend.sync(state_);
 }
 
 std::int64_t Simulation::step() const {
