@@ -132,6 +132,26 @@ TEST(CpuThreaded, LargeGridsMatchTheBaselineAndEachOther) {
 }
 
 
+// A 1D line is one row, cut into pieces of 8192 cells for the threads
+// (cpu/cpu_backend.cpp): 4 whole pieces and a short one, with the wrapped
+// ends, the absorbing band and the reflective faces in the first and last.
+TEST(CpuThreaded, LongLinesInPiecesMatchTheBaseline) {
+  const Grid g({4 * 8192 + 37});
+  for (int order : {2, 4}) {
+    for (Boundary b : {Boundary::periodic, Boundary::reflective, Boundary::absorbing}) {
+      Params p = test_params(order, b, 0.01);
+      p.absorb_factor = 0.9;
+      const State<double> initial = random_state(g, 41, true);
+      State<double> reference = initial, plain = initial;
+      make_backend("baseline")->advance(reference, p, 9);
+      CpuBackend().advance(plain, p, 9);
+      EXPECT_THAT(plain.E, FieldNear(reference.E, 1e-12)) << "order " << order << " " << to_string(b);
+      EXPECT_THAT(plain.E_prev, FieldNear(reference.E_prev, 1e-12)) << "order " << order << " " << to_string(b);
+    }
+  }
+}
+
+
 // thrust_omp sums each cell in cpu's order through the same kernel, so it
 // claims bit-identical fields to cpu: exact equality over every
 // configuration, on a small grid and on one above the threading threshold.

@@ -118,20 +118,28 @@ void expect_one_thread_bits(Backend& candidate, const Case& c, const Grid& g, st
 }
 
 void expect_one_thread_bits_everywhere(const std::function<std::unique_ptr<Backend>()>& make, std::int64_t steps,
-                                       const std::string& label, bool diagnostics = false) {
-  ASSERT_GE(threaded_grid.cells(), 32768u) << "below the threading threshold: nothing would run on threads";
+                                       const std::string& label, bool diagnostics = false,
+                                       const Grid& g = threaded_grid) {
+  ASSERT_GE(g.cells(), 32768u) << "below the threading threshold: nothing would run on threads";
   for (const Case& c : cases()) {
     const auto backend = make();
     if (c.precision == Precision::float64) {
-      expect_one_thread_bits<double>(*backend, c, threaded_grid, steps, label, diagnostics);
+      expect_one_thread_bits<double>(*backend, c, g, steps, label, diagnostics);
     } else {
-      expect_one_thread_bits<float>(*backend, c, threaded_grid, steps, label, diagnostics);
+      expect_one_thread_bits<float>(*backend, c, g, steps, label, diagnostics);
     }
   }
 }
 
 TEST(Threaded, CpuAndFusedDiagnosticsGiveTheirOneThreadBits) {
   expect_one_thread_bits_everywhere([] { return std::make_unique<CpuBackend>(); }, 5, "cpu", true);
+}
+
+// A line is cut into pieces of cells for the threads, and its diagnostics
+// into slabs of cells.
+TEST(Threaded, CpuOnALineGivesItsOneThreadBits) {
+  expect_one_thread_bits_everywhere([] { return std::make_unique<CpuBackend>(); }, 5, "cpu", true,
+                                    Grid({4 * 8192 + 37}));
 }
 
 // Bands at several depths (each thread runs bands, waiting on the progress

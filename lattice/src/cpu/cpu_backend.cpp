@@ -1,5 +1,6 @@
 #include "cpu/cpu_backend.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "cpu/rows.hpp"
@@ -7,6 +8,10 @@
 
 namespace lfm {
 namespace {
+
+// A 1D line is one row: it is cut into pieces of this many cells to share
+// it out among threads.
+constexpr std::size_t line_piece = 8192;
 
 // One step: every row in parallel (rows only write their own cells of
 // E_prev and read E), then reflective boundaries on the boundary planes.
@@ -18,9 +23,17 @@ void sweep(State<T>& st, const Params& p) {
   const bool reflective = p.boundary == Boundary::reflective;
 #pragma omp parallel if (s.worth_threads())
   {
+    if constexpr (Dims == 1) {
+      const std::size_t pieces = (s.nx + line_piece - 1) / line_piece;
+#pragma omp for schedule(static)
+      for (std::size_t i = 0; i < pieces; ++i) {
+        cpu::update_cells<T, Dims, Order, ChiField>(a, 0, 0, i * line_piece, std::min(s.nx, (i + 1) * line_piece));
+      }
+    } else {
 #pragma omp for collapse(2) schedule(static)
-    for (std::size_t z = 0; z < s.nz; ++z) {
-      for (std::size_t y = 0; y < s.ny; ++y) cpu::update_row<T, Dims, Order, ChiField>(a, z, y);
+      for (std::size_t z = 0; z < s.nz; ++z) {
+        for (std::size_t y = 0; y < s.ny; ++y) cpu::update_row<T, Dims, Order, ChiField>(a, z, y);
+      }
     }
     if (reflective) {
       for (std::size_t z = 0; z < s.nz; ++z) cpu::reflect_in_plane(a.prev_out, s, Dims, z);

@@ -3,6 +3,7 @@
 // update a cell through the same functions in the same order, which is what
 // makes their fields bit-identical. A grid is seen as (nz, ny, nx) rows of
 // the contiguous axis: 1D as (1, 1, n), 2D as (1, ny, nx).
+#include <algorithm>
 #include <cstddef>
 #include <type_traits>
 
@@ -96,10 +97,12 @@ inline void cell(const Rows<T>& r, std::size_t x, std::size_t xm2, std::size_t x
 
 }  // namespace detail
 
-// Row (z, y): the wrapped ends cell by cell, the interior as one clean loop
-// the compiler vectorizes, then the absorbing sponge while the row is hot.
+// Cells [x_begin, x_end) of row (z, y): the wrapped ends cell by cell, the
+// interior as one clean loop the compiler vectorizes, then the absorbing
+// sponge while the row is hot. A cell's update does not depend on which
+// range it falls in, so a row may be cut anywhere.
 template <class T, int Dims, int Order, bool ChiField>
-void update_row(const StepArgs<T>& a, std::size_t z, std::size_t y) {
+void update_cells(const StepArgs<T>& a, std::size_t z, std::size_t y, std::size_t x_begin, std::size_t x_end) {
   const Shape3& s = a.s;
   const std::size_t at = z * s.plane() + y * s.nx;
   detail::Rows<T> r{a.e + at, a.prev_out + at, {}, {}, ChiField ? a.chi + at : nullptr};
@@ -111,18 +114,17 @@ void update_row(const StepArgs<T>& a, std::size_t z, std::size_t y) {
   constexpr std::size_t radius = Order / 2;
   constexpr std::size_t o4 = Order == 4 ? 1 : 0;
   const std::size_t nx = s.nx;
-  for (std::size_t x = 0; x < radius; ++x) {
+  const auto wrapped = [&](std::size_t x) {
     detail::cell<T, Dims, Order, ChiField>(r, x, kernels::wrap(x, -2, nx), kernels::wrap(x, -1, nx),
                                            kernels::wrap(x, 1, nx), kernels::wrap(x, 2, nx), a.k);
-  }
+  };
+  const std::size_t lo = std::clamp(radius, x_begin, x_end), hi = std::clamp(nx - radius, lo, x_end);
+  for (std::size_t x = x_begin; x < lo; ++x) wrapped(x);
 #pragma omp simd
-  for (std::size_t x = radius; x < nx - radius; ++x) {
+  for (std::size_t x = lo; x < hi; ++x) {
     detail::cell<T, Dims, Order, ChiField>(r, x, x - 2 * o4, x - 1, x + 1, x + 2 * o4, a.k);
   }
-  for (std::size_t x = nx - radius; x < nx; ++x) {
-    detail::cell<T, Dims, Order, ChiField>(r, x, kernels::wrap(x, -2, nx), kernels::wrap(x, -1, nx),
-                                           kernels::wrap(x, 1, nx), kernels::wrap(x, 2, nx), a.k);
-  }
+  for (std::size_t x = hi; x < x_end; ++x) wrapped(x);
   if (a.absorbing) {
     const std::size_t w = a.width;
     const std::size_t gz = Dims == 3 ? a.outer(z) : z, nz = Dims == 3 ? a.outer_n : s.nz;
@@ -131,13 +133,21 @@ void update_row(const StepArgs<T>& a, std::size_t z, std::size_t y) {
     const int band = (Dims == 3 && kernels::in_band(gz, nz, w)) + (Dims >= 2 && kernels::in_band(gy, ny, w));
     T* out = a.prev_out + at;
     if (Dims == 1 && (a.outer_shift != 0 || a.outer_n != nx)) {  // a rank's part of a line
-      for (std::size_t x = 0; x < nx; ++x) {
+      for (std::size_t x = x_begin; x < x_end; ++x) {
         out[x] = kernels::absorb(out[x], kernels::in_band(a.outer(x), a.outer_n, w), a.factor);
       }
       return;
     }
-    for (std::size_t x = 0; x < nx; ++x) out[x] = kernels::absorb(out[x], band + kernels::in_band(x, nx, w), a.factor);
+    for (std::size_t x = x_begin; x < x_end; ++x) {
+      out[x] = kernels::absorb(out[x], band + kernels::in_band(x, nx, w), a.factor);
+    }
   }
+}
+
+// The whole row (z, y).
+template <class T, int Dims, int Order, bool ChiField>
+void update_row(const StepArgs<T>& a, std::size_t z, std::size_t y) {
+  update_cells<T, Dims, Order, ChiField>(a, z, y, 0, a.s.nx);
 }
 
 // SPEC §3 reflective within plane z of a freshly updated field: rows y = 0
