@@ -82,12 +82,6 @@ void check_on_ranks(long comm, const std::string& backend, const std::string& de
       find_backend(backend));
 }
 
-void bind_distributed(nb::module_& m) {
-  m.attr("mpi_built") = true;
-  nb::class_<RootSession>(m, "RootSession").def(nb::init<long>(), "comm"_a).def("close", &RootSession::close);
-  m.def("serve", &serve, "comm"_a);
-}
-
 #else
 
 struct RootSession::Comm {};
@@ -111,12 +105,17 @@ void check_on_ranks(long comm, const std::string&, const std::string&, int, cons
   RootSession refused(comm);  // says why
 }
 
-void bind_distributed(nb::module_& m) {
-  m.attr("mpi_built") = false;
-  nb::class_<RootSession>(m, "RootSession").def(nb::init<long>(), "comm"_a).def("close", &RootSession::close);
-}
-
 #endif
+
+void bind_distributed(nb::module_& m) {
+  nb::class_<RootSession>(m, "RootSession").def(nb::init<long>(), "comm"_a).def("close", &RootSession::close);
+#ifdef LFM_HAVE_MPI
+  m.attr("mpi_built") = true;
+  m.def("serve", &serve, "comm"_a);
+#else
+  m.attr("mpi_built") = false;
+#endif
+}
 
 void wire(JobHooks& hooks, const Problem& problem, const RootSession* session, const std::string& decomposition,
           int exchange_depth) {

@@ -83,10 +83,14 @@ RunResult run(Problem& problem, Backend& backend, const RunOptions& options) {
   };
   double last_record_max_abs = 0;
   std::int64_t last_record_step = -1;
+  // The backend's own diagnostics where it keeps the fields, else the fused pass.
+  auto diagnose = [&] {
+    std::optional<FusedDiagnostics> held = backend.diagnose(problem.state, p, limit);
+    return held ? *held : fused_diagnostics(problem.state, p, limit);
+  };
   auto record = [&](std::int64_t step) {
     const auto t0 = Clock::now();
-    std::optional<FusedDiagnostics> held = backend.diagnose(problem.state, p, limit);
-    const FusedDiagnostics d = held ? *held : fused_diagnostics(problem.state, p, limit);
+    const FusedDiagnostics d = diagnose();
     result.trace.push_back({step, d.energy, d.invariant});
     result.diagnostics_s += seconds_since(t0);
     last_record_step = step;
@@ -128,7 +132,7 @@ RunResult run(Problem& problem, Backend& backend, const RunOptions& options) {
   double record_s = result.trace.empty() ? 0.0 : result.diagnostics_s / static_cast<double>(result.trace.size());
   if (stride == 0 && healthy && !result.trace.empty()) {
     const auto t0 = Clock::now();
-    if (!backend.diagnose(problem.state, p, limit)) (void)fused_diagnostics(problem.state, p, limit);
+    (void)diagnose();
     const double again = seconds_since(t0);
     result.diagnostics_s += again;
     record_s = std::min(record_s, again);

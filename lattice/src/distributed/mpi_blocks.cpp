@@ -230,8 +230,6 @@ FusedDiagnostics diagnose(const BlockRank<T>& rank, const Params& p, double limi
     offsets[r] = at;
     at += counts[r];
   }
-  const auto held = [&](int r) { return slabs[r].size(); };
-  const auto global_slab = [&](int r, std::size_t j) { return slabs[r][j]; };
   std::vector<cpu::DiagnosticSums> gathered(me == 0 ? whole.slices * whole.slabs_per_slice : 0);
   check(MPI_Gatherv(mine.data(), counts[me], MPI_DOUBLE, gathered.data(), counts.data(), offsets.data(), MPI_DOUBLE,
                     0, comm),
@@ -244,7 +242,7 @@ FusedDiagnostics diagnose(const BlockRank<T>& rank, const Params& p, double limi
   if (me == 0) {
     std::vector<cpu::DiagnosticSums> all(gathered.size());  // in the whole lattice's slab order
     for (int r = 0; r < ranks; ++r) {
-      for (std::size_t j = 0; j < held(r); ++j) all[global_slab(r, j)] = gathered[offsets[r] / per_slab + j];
+      for (std::size_t j = 0; j < slabs[r].size(); ++j) all[slabs[r][j]] = gathered[offsets[r] / per_slab + j];
     }
     const double chi = rank.local().chi_field ? 1.0 : static_cast<double>(static_cast<T>(p.chi));
     std::size_t first_bad_slab = 0;
@@ -262,8 +260,8 @@ FusedDiagnostics diagnose(const BlockRank<T>& rank, const Params& p, double limi
     int owner = 0;
     std::size_t j = 0;
     for (int r = 0; r < ranks; ++r) {
-      for (std::size_t k = 0; k < held(r); ++k) {
-        if (global_slab(r, k) == slab) owner = r, j = k;
+      for (std::size_t k = 0; k < slabs[r].size(); ++k) {
+        if (slabs[r][k] == slab) owner = r, j = k;
       }
     }
     // index, coordinates and value of the bad cell, sent by its owner.
