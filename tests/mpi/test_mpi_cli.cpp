@@ -110,8 +110,9 @@ TEST_F(DistributedCli, PartsOfALineAreBitIdentical) {
   }
   EXPECT_NE(testing::read_file(dir / "many4" / "summary.json").find("parts of the line: 8192, 8192, 8192, 100 cells"),
             std::string::npos);
-  expect_matches_one_process(3, {"run", "gravity_well", "--dim", "1", "--n", "20000", "--steps", "25", "--set",
-                                 "stencil_order=4", "--set", "boundary=absorbing"},
+  expect_matches_one_process(3, {"run", "gravity_well", "--dim", "1", "--n", "20000", "--steps", "25",
+                                 "--diagnostics-every", "5", "--set", "stencil_order=4", "--set",
+                                 "boundary=absorbing"},
                              {"--exchange-depth", "3"});
 }
 
@@ -128,26 +129,28 @@ TEST_F(DistributedCli, BlocksOfSlicesByRowsAreBitIdentical) {
   expect_matches_one_process(4, {"run", "wave_packet", "--n", "128", "--steps", "6", "--diagnostics-every", "2"});
   const auto err = testing::read_file(dir / "many4" / "summary.json");
   EXPECT_NE(err.find("2x2x1 blocks: 64, 64 slices of axis 0 by 64, 64 rows of axis 1"), std::string::npos) << err;
-  expect_matches_one_process(2, {"run", "gravity_well", "--n", "128", "--steps", "5", "--set", "stencil_order=4",
-                                 "--set", "boundary=reflective"},
+  expect_matches_one_process(2, {"run", "gravity_well", "--n", "128", "--steps", "5", "--diagnostics-every", "1",
+                                 "--set", "stencil_order=4", "--set", "boundary=reflective"},
                              {"--decomposition", "1x2x1", "--exchange-depth", "2"});
 }
 
 // cpu_temporal on each rank: one wavefront per block, in bands of 32 rows
 // at 64³ (whole planes at 40³), absorbing faces, a χ field, and the depth
-// it takes when none is given.
+// it takes when none is given. Every case names its diagnostics stride: a
+// stride lfm chooses comes from each run's own timings.
 TEST_F(DistributedCli, WavefrontsOnEachRankAreBitIdentical) {
   expect_matches_one_process(3, {"run", "wave_packet", "--n", "64", "--steps", "22", "--diagnostics-every", "4"},
                              {"--backend", "cpu_temporal", "--exchange-depth", "4"});
   EXPECT_NE(testing::read_file(dir / "many3" / "summary.json").find("wavefront 4 steps deep, in bands of 32 rows"),
             std::string::npos);
-  expect_matches_one_process(2, {"run", "gravity_well", "--n", "40", "--steps", "13", "--set",
-                                 "boundary=absorbing", "--set", "stencil_order=4"},
+  expect_matches_one_process(2, {"run", "gravity_well", "--n", "40", "--steps", "13", "--diagnostics-every",
+                                 "13", "--set", "boundary=absorbing", "--set", "stencil_order=4"},
                              {"--backend", "cpu_temporal", "--exchange-depth", "3"});
   EXPECT_NE(testing::read_file(dir / "many2" / "summary.json").find("wavefront 3 steps deep, in whole planes"),
             std::string::npos);
   // Without --exchange-depth: 8 steps deep, where 16 slices per rank hold it.
-  expect_matches_one_process(4, {"run", "wave_packet", "--n", "64", "--steps", "20"}, {"--backend", "cpu_temporal"});
+  expect_matches_one_process(4, {"run", "wave_packet", "--n", "64", "--steps", "24", "--diagnostics-every", "8"},
+                             {"--backend", "cpu_temporal"});
   EXPECT_NE(testing::read_file(dir / "many4" / "summary.json").find("wavefront 8 steps deep, in bands of 32 rows"),
             std::string::npos);
 }
