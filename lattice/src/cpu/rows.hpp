@@ -2,11 +2,19 @@
 // The row machinery shared by the `cpu` and `cpu_temporal` backends: both
 // update a cell through the same functions in the same order, which is what
 // makes their fields bit-identical. A grid is seen as (nz, ny, nx) rows of
-// the contiguous axis: 1D as (1, 1, n), 2D as (1, ny, nx).
+// the contiguous axis (cpu/shape.hpp).
+//
+// Each file that includes this compiles its own copy of the row loops, so
+// each must take the optimized CPU flags; one that did not would step with
+// slower code, or round differently, and no test of the results would say.
+#ifndef LFM_CPU_FLAGS
+#error "cpu/rows.hpp needs the optimized CPU flags: add this file to lfm_cpu_sources in lattice/CMakeLists.txt"
+#endif
 #include <algorithm>
 #include <cstddef>
 #include <type_traits>
 
+#include "cpu/shape.hpp"
 #include "lattice/grid.hpp"
 #include "lattice/kernels/boundary.hpp"
 #include "lattice/kernels/leapfrog.hpp"
@@ -14,19 +22,6 @@
 #include "lattice/params.hpp"
 
 namespace lfm::cpu {
-
-struct Shape3 {
-  std::size_t nz, ny, nx;
-  std::size_t plane() const { return ny * nx; }
-  // Below about 32k cells a step takes microseconds and waking threads
-  // costs more than it saves: such grids run on the calling thread.
-  bool worth_threads() const { return nz * ny * nx >= 32768; }
-};
-
-inline Shape3 shape3(const Grid& g) {
-  const int d = g.dims();
-  return {d == 3 ? g.extent(0) : 1, d >= 2 ? g.extent(d - 2) : 1, g.extent(d - 1)};
-}
 
 // One step's inputs: E (read with neighbours), E_prev (read at each cell,
 // then overwritten in place with E_next), χ when it is a field.

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "cpu/rows.hpp"
+#include "cpu/shape.hpp"
 #include "lattice/backend.hpp"
 #include "lattice/diagnostics.hpp"
 #include "lattice/state.hpp"
