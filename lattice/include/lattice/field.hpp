@@ -19,8 +19,8 @@ inline constexpr std::size_t field_alignment = 64;
 // boundary and marked for transparent huge pages (Linux's THP in its
 // "madvise" or "always" mode; elsewhere the plain aligned allocation). A
 // step streams through every page of E and E_prev: with 4 KiB pages `cpu`
-// stepped 256³ float64 in 18–20 ms on the development VM, with 2 MiB pages
-// in 11.5–12 ms (docs/optimizations/cpu.md).
+// stepped 256³ float64 1.1–1.7x slower on the development VM (README.md,
+// "Huge pages").
 inline constexpr std::size_t huge_page_bytes = 2u << 20;
 inline constexpr std::size_t huge_field_bytes = 8u << 20;
 void* allocate_field_bytes(std::size_t bytes);
