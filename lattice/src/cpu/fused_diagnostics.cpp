@@ -202,13 +202,12 @@ void add_row(const State<T>& st, const cpu::Shape3& s, const cpu::SlabLayout& l,
   // development machine, 4 interleaved pairs: record 16.8–20.9 ms without
   // the hints, 14.8–19.0 ms with them). The last row of a plane hints
   // itself again.
-  const std::size_t next = Dims == 3 && y + 1 < s.ny ? nx : 0;
-  const T* ahead[3] = {r.ez[1] + next, r.pz[1 + radius] + next, ChiField ? r.chi + next : nullptr};
+  const std::size_t next = y + 1 < s.ny ? nx : 0;
   for (; x + lanes <= hi; x += lanes) {
     if constexpr (Dims == 3) {
-      __builtin_prefetch(ahead[0] + x);
-      __builtin_prefetch(ahead[1] + x);
-      if constexpr (ChiField) __builtin_prefetch(ahead[2] + x);
+      __builtin_prefetch(r.ez[1] + next + x);
+      __builtin_prefetch(r.pz[1 + radius] + next + x);
+      if constexpr (ChiField) __builtin_prefetch(r.chi + next + x);
     }
     cell<v4d, T, Dims, Order, ChiField>(r, x, x - 2 * o4, x - 1, x + 1, x + 2 * o4, bad_above, v);
   }
